@@ -1,0 +1,9 @@
+import type { Command } from '../command.js';
+import validate from './validate.js';
+
+/**
+ * Every `kith` subcommand, in the order `kith --help` lists them. To add one: write
+ * `src/commands/<name>.ts` default-exporting `defineCommand({...})` and add it here.
+ * Nested commands use a space in `name` (`plugin new`) and may live in `src/commands/plugin-new.ts`.
+ */
+export const commands: readonly Command[] = [validate];

@@ -1,0 +1,53 @@
+/** An event as the engine sees it: always with a tenant, an id, a type and a time. */
+export interface KithEvent {
+  tenant: string;
+  /** Unique per tenant; ingesting the same (tenant, id) twice has no second effect. */
+  id: string;
+  /** Dotted name: `member.joined`, `payment.succeeded`, `lead.qualified`. */
+  type: string;
+  /** The member it is about; null for community-level events (`group.opened`). */
+  member: string | null;
+  /** When it happened, epoch milliseconds. */
+  at: number;
+  data: Readonly<Record<string, unknown>>;
+}
+
+/** An event handed to the runtime: `at` defaults to the clock, `data` to `{}`. */
+export interface EventInput {
+  tenant: string;
+  id: string;
+  type: string;
+  member?: string | null;
+  at?: number;
+  data?: Record<string, unknown>;
+}
+
+/**
+ * What `event` is in expressions and templates: the data with `type`, `id` and `at` beside it,
+ * so that playbooks write `event.offer`, not `event.data.offer`. Built once per event.
+ */
+export type EventView = Readonly<Record<string, unknown>>;
+
+export function eventView(e: KithEvent): EventView {
+  return { ...e.data, type: e.type, id: e.id, at: e.at, member: e.member };
+}
+
+/** Event types the engine itself understands (plugins and mechanics send or emit them). */
+export const EVENTS = {
+  memberJoined: 'member.joined',
+  memberUpdated: 'member.updated',
+  memberLeft: 'member.left',
+  messageReceived: 'message.received',
+  buttonClicked: 'button.clicked',
+  paymentSucceeded: 'payment.succeeded',
+  paymentRefunded: 'payment.refunded',
+  groupOpened: 'group.opened',
+  groupAssigned: 'group.assigned',
+  referralJoined: 'referral.joined',
+  introduced: 'introduction.made',
+  stageReached: 'stage.reached',
+  stageLeft: 'stage.left',
+  tierChanged: 'tier.changed',
+  goalReached: 'goal.reached',
+  orderCreated: 'order.created',
+} as const;

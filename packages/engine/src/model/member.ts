@@ -1,0 +1,170 @@
+import type { JourneyInstance } from './instance.js';
+
+/**
+ * The member profile: what playbooks read as `member` in expressions and templates — exactly the
+ * fields the validator knows (MEMBER_FIELDS in @kith/playbook). A plain, JSON-serialisable object
+ * (the expression language reads only plain objects); engine bookkeeping lives in MemberState.
+ */
+export interface MemberProfile {
+  id: string;
+  name: string | null;
+  locale: string | null;
+  /** IANA zone; quiet hours and `wait: { until }` use it, else the playbook's. */
+  timezone: string | null;
+  /** Channel instance id → the member's address on it (chat user id, e-mail). */
+  identities: Record<string, string>;
+  tier: string;
+  /** The stage reached; null only for a playbook without stages. */
+  stage: string | null;
+  tags: string[];
+  badges: string[];
+  attributes: Record<string, unknown>;
+  points: number;
+  /** Streak name → current length (rituals maintain them). */
+  streaks: Record<string, number>;
+  /** Check-ins made (rituals maintain them). */
+  checkins: number;
+  referrer: string | null;
+  /** Members who joined through this member directly. */
+  referrals: number;
+  /** Members who joined through this member at any depth (the referral mechanic maintains it). */
+  referralsTotal: number;
+  inviteCode: string | null;
+  inviteLink: string | null;
+  /** Group pool id → group id. */
+  groups: Record<string, string>;
+  /** Messages the member wrote in the community. */
+  messages: number;
+  lastActiveAt: number | null;
+  joinedAt: number | null;
+  /** Money paid, minor units (an integer, never a float). */
+  spent: number;
+  /** Paid orders. */
+  orders: number;
+  goals: string[];
+  /** Where the member came from (an entry's `source`). */
+  source: string | null;
+  strikes: number;
+  covenantAccepted: boolean;
+}
+
+export type OrderStatus = 'pending' | 'paid' | 'refunded' | 'cancelled';
+
+export interface Order {
+  id: string;
+  offer: string;
+  /** Minor units; the tier price at the moment the order was created. */
+  amount: number;
+  currency: string;
+  tier: string;
+  status: OrderStatus;
+  createdAt: number;
+  paidAt: number | null;
+  instance: string | null;
+  step: string | null;
+}
+
+/** Entry bookkeeping for one (member, journey, entry key): what re-entry rules decide on. */
+export interface EntryRecord {
+  runs: number;
+  lastEnteredAt: number;
+  lastExitedAt: number | null;
+  /** Id of the run still in progress, if any. */
+  active: string | null;
+}
+
+/**
+ * An event or resume kept because no wait took it yet: the fix for "a resume that arrives
+ * before its wait was saved". A wait entered later takes it if it arrived after the wait began.
+ */
+export interface InboxItem {
+  /** A resume addressed to one wait, by its token. */
+  token: string | null;
+  type: string;
+  at: number;
+  event: Readonly<Record<string, unknown>>;
+}
+
+/** Everything the engine keeps per member; the unit of one atomic commit. */
+export interface MemberState {
+  tenant: string;
+  id: string;
+  /** Bumped by every commit; a commit from a stale read is rejected. */
+  rev: number;
+  profile: MemberProfile;
+  /** Every stage ever reached, in the order reached. */
+  stagesReached: string[];
+  /** Messages sent to the member. */
+  sent: number;
+  leftAt: number | null;
+  /** The referrer's display name, for `{{ referrer.name }}`. */
+  referrerName: string | null;
+  /** Journey runs in progress. */
+  instances: JourneyInstance[];
+  /** `journey \u0000 entryKey` → entry record. */
+  entries: Record<string, EntryRecord>;
+  orders: Record<string, Order>;
+  /** Times of recent direct messages (including deferred ones), ascending: frequency caps. */
+  sendLog: number[];
+  /** Remembered conditions: segment membership, thresholds reached, index signatures. */
+  marks: Record<string, string>;
+  inbox: InboxItem[];
+  /** Set by a `tier` step: automatic demotion leaves a hand-set tier alone. */
+  tierPinned: boolean;
+  /** Private state of mechanics, by mechanic name. */
+  mechanics: Record<string, unknown>;
+}
+
+export function newProfile(id: string): MemberProfile {
+  return {
+    id,
+    name: null,
+    locale: null,
+    timezone: null,
+    identities: {},
+    tier: '',
+    stage: null,
+    tags: [],
+    badges: [],
+    attributes: {},
+    points: 0,
+    streaks: {},
+    checkins: 0,
+    referrer: null,
+    referrals: 0,
+    referralsTotal: 0,
+    inviteCode: null,
+    inviteLink: null,
+    groups: {},
+    messages: 0,
+    lastActiveAt: null,
+    joinedAt: null,
+    spent: 0,
+    orders: 0,
+    goals: [],
+    source: null,
+    strikes: 0,
+    covenantAccepted: false,
+  };
+}
+
+export function newMemberState(tenant: string, id: string): MemberState {
+  return {
+    tenant,
+    id,
+    rev: 0,
+    profile: newProfile(id),
+    stagesReached: [],
+    sent: 0,
+    leftAt: null,
+    referrerName: null,
+    instances: [],
+    entries: {},
+    orders: {},
+    sendLog: [],
+    marks: {},
+    inbox: [],
+    tierPinned: false,
+    mechanics: {},
+  };
+}

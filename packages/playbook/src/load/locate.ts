@@ -1,0 +1,127 @@
+import { isScalar, type Node, Scalar } from 'yaml';
+import type { Span } from '../diagnostics.js';
+import { childOf, nodeRange, type Origin, type Origins, type SourceFile, spanOf } from './source.js';
+
+export interface Location {
+  source: SourceFile;
+  span: Span;
+}
+
+/**
+ * Turn a JSON path into the resolved value into a file and span. Walks the value, following the
+ * origin of each collection (which may lie in a template reached through `extends`), then the
+ * YAML nodes for the rest of the path. A path that does not exist in the YAML points at its
+ * deepest existing parent's key.
+ */
+export function locate(
+  root: unknown,
+  origins: Origins,
+  fallback: SourceFile,
+  path: readonly (string | number)[],
+  options: { key?: boolean; within?: { offset: number; length: number } } = {},
+): Location {
+  let base: Origin | undefined;
+  let baseDepth = 0;
+  let value: unknown = root;
+  for (let i = 0; i <= path.length; i++) {
+    if (value === null || typeof value !== 'object') break;
+    // For a key, the base must be the collection holding it, not the value's own node.
+    if (i === path.length && options.key) break;
+    const own = origins.get(value);
+    if (own) {
+      base = own;
+      baseDepth = i;
+    }
+    if (i === path.length) break;
+    const seg = path[i]!;
+    const keyed = origins.getKey(value, seg);
+    if (keyed) {
+      base = keyed;
+      baseDepth = i;
+    }
+    value = (value as Record<string | number, unknown>)[seg];
+  }
+  if (!base) return { source: fallback, span: spanOf(fallback, 0, 0) };
+
+  // Walk the YAML nodes from the base collection along the rest of the path.
+  let node: Node = base.node;
+  let keyNode: Node | undefined;
+  let lastKeyNode: Node | undefined;
+  let reached = true;
+  for (let i = baseDepth; i < path.length; i++) {
+    if (!('items' in node)) {
+      reached = false;
+      break;
+    }
+    const child = childOf(node as never, path[i]!);
+    if (!child?.valueNode && !child?.keyNode) {
+      reached = false;
+      break;
+    }
+    keyNode = child.keyNode;
+    if (child.keyNode) lastKeyNode = child.keyNode;
+    if (!child.valueNode) {
+      reached = i === path.length - 1;
+      node = child.keyNode!;
+      break;
+    }
+    node = child.valueNode;
+  }
+  const source = base.source;
+  if (!reached) {
+    // Missing field: point at the key of the deepest parent that exists.
+    const r = nodeRange(lastKeyNode ?? node);
+    return { source, span: r ? spanOf(source, r[0], r[1]) : spanOf(source, 0, 0) };
+  }
+  if (options.key && keyNode) {
+    const r = nodeRange(keyNode)!;
+    return { source, span: spanOf(source, r[0], r[1]) };
+  }
+  if (options.within && isScalar(node)) {
+    const inner = scalarInnerOffset(source, node, options.within.offset);
+    if (inner !== undefined) {
+      const end =
+        scalarInnerOffset(source, node, options.within.offset + Math.max(1, options.within.length)) ??
+        inner + 1;
+      return { source, span: spanOf(source, inner, Math.max(end, inner + 1)) };
+    }
+  }
+  const r = nodeRange(node);
+  return { source, span: r ? spanOf(source, r[0], r[1]) : spanOf(source, 0, 0) };
+}
+
+/**
+ * Map an offset inside a scalar's value to an offset in the file. Exact for plain and quoted
+ * scalars without escapes, and for literal block scalars; undefined otherwise.
+ */
+function scalarInnerOffset(source: SourceFile, node: Scalar, offset: number): number | undefined {
+  const value = typeof node.value === 'string' ? node.value : String(node.value);
+  const range = node.range;
+  if (!range || offset < 0 || offset > value.length) return undefined;
+  const raw = source.text.slice(range[0], range[1]);
+  switch (node.type) {
+    case Scalar.PLAIN:
+      return raw === value ? range[0] + offset : undefined;
+    case Scalar.QUOTE_SINGLE:
+    case Scalar.QUOTE_DOUBLE:
+      return raw.slice(1, -1) === value ? range[0] + 1 + offset : undefined;
+    case Scalar.BLOCK_LITERAL: {
+      // Lines of the value sit after the header line, each behind the same indentation.
+      const lines = value.slice(0, offset).split('\n');
+      const lineIndex = lines.length - 1;
+      const col = lines[lineIndex]!.length;
+      const headerEnd = source.text.indexOf('\n', range[0]);
+      if (headerEnd === -1) return undefined;
+      let pos = headerEnd + 1;
+      for (let k = 0; k < lineIndex; k++) {
+        const nl = source.text.indexOf('\n', pos);
+        if (nl === -1) return undefined;
+        pos = nl + 1;
+      }
+      const indent = /^[ ]*/.exec(source.text.slice(pos))![0].length;
+      return pos + indent + col;
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './common.js';
+export * from './community.js';
+export * from './playbook.js';
+export * from './plugins.js';
+export * from './steps.js';

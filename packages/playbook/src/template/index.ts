@@ -1,0 +1,15 @@
+/**
+ * Message templates: Liquid (liquidjs) with one shared, locked-down instance and Kith's filters
+ * (`money`, `date` with a time zone, `default`). `{{ member.name }}`, `{% if %}`, `{% for %}`.
+ */
+
+export { currencyDigits, money } from './filters.js';
+export { TEMPLATE_FILTERS, TEMPLATE_LIMITS } from './liquid.js';
+export {
+  parseTemplate,
+  type TemplateError,
+  TemplateRenderError,
+  TemplateSyntaxError,
+} from './parse.js';
+export { type TemplateReference, templateReferences } from './references.js';
+export { renderTemplate } from './render.js';

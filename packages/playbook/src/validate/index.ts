@@ -1,0 +1,66 @@
+import { type Diagnostic, sortDiagnostics } from '../diagnostics.js';
+import type { ResolvedPlaybook } from '../schema/playbook.js';
+import { toDiagnostic } from './diagnose.js';
+import { type PlaybookHost, resolvePlaybook } from './resolve.js';
+import { checkSchema } from './schema-check.js';
+import { checkSemantics } from './semantic.js';
+
+export type { PlaybookHost } from './resolve.js';
+
+export interface ValidateOptions {
+  /** How `extends` reaches other files; without it, a playbook that extends cannot be resolved. */
+  host?: PlaybookHost;
+}
+
+export interface ValidateResult {
+  /** The playbook file validated. */
+  file: string;
+  /** Every problem found, in this file and in templates reached through `extends`, sorted. */
+  diagnostics: Diagnostic[];
+  /** Path → text of every file read, for code frames. */
+  sources: Map<string, string>;
+  /** The resolved playbook, present when there are no errors. */
+  playbook: ResolvedPlaybook | undefined;
+  /** Parameter values in force. */
+  params: Record<string, unknown>;
+}
+
+/**
+ * Load, resolve and validate a playbook. Never throws: every problem is a diagnostic with a
+ * position, all of them reported at once.
+ *
+ * @example
+ * const { diagnostics, playbook } = validatePlaybookText(yamlText, 'welcome.yaml');
+ */
+export function validatePlaybookText(
+  text: string,
+  file: string,
+  options: ValidateOptions = {},
+): ValidateResult {
+  const resolution = resolvePlaybook(file, text, options.host);
+  const { value, origins, root } = resolution;
+  const diagnostics = [...resolution.diagnostics];
+  if (value) {
+    const issues = [...resolution.issues, ...checkSchema(value), ...checkSemantics(value, resolution.params)];
+    for (const issue of issues) diagnostics.push(toDiagnostic(issue, { source: root, root: value, origins }));
+  }
+  const sources = new Map([...resolution.sources].map(([path, s]) => [path, s.text]));
+  const ok = value !== undefined && !diagnostics.some((d) => d.severity === 'error');
+  return {
+    file,
+    diagnostics: sortDiagnostics(dedupe(diagnostics)),
+    sources,
+    playbook: ok ? (value as unknown as ResolvedPlaybook) : undefined,
+    params: resolution.params,
+  };
+}
+
+function dedupe(ds: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.file}|${d.offset}|${d.code}|${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,481 @@
+import type { Diagnostic } from '../diagnostics.js';
+import { loadYaml, Origins, type SourceFile } from '../load/source.js';
+import { PARAM_REF_PATTERN } from '../schema/common.js';
+import { parseDuration } from '../values/duration.js';
+import { listOf, suggest } from '../values/suggest.js';
+import { toDiagnostic } from './diagnose.js';
+import { type Issue, pathIssue } from './issue.js';
+
+/** How the resolver reaches files: the Node host reads the disk, the editor serves its own. */
+export interface PlaybookHost {
+  /** The text of a file; throw an Error whose message says why it cannot be read. */
+  readFile(path: string): string;
+  /** Absolute path of a template named in `extends` (a relative path or a package), or undefined. */
+  resolveTemplate(fromFile: string, spec: string): string | undefined;
+}
+
+export interface Resolution {
+  /** The playbook with templates merged and parameters substituted; undefined if unreadable. */
+  value: Record<string, unknown> | undefined;
+  /** Parameter values in force (given or default). */
+  params: Record<string, unknown>;
+  diagnostics: Diagnostic[];
+  /** Issues at JSON paths of `value`, located by `finish`. */
+  issues: Issue[];
+  origins: Origins;
+  root: SourceFile;
+  sources: Map<string, SourceFile>;
+}
+
+const PARAM_REF = new RegExp(PARAM_REF_PATTERN);
+const PARAM_IN_TEXT = /\$\{params\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Read a playbook, follow `extends` through its templates and merge them, then fill in params. */
+export function resolvePlaybook(file: string, text: string, host: PlaybookHost | undefined): Resolution {
+  const origins = new Origins();
+  const sources = new Map<string, SourceFile>();
+  const diagnostics: Diagnostic[] = [];
+  const issues: Issue[] = [];
+
+  const read = (path: string, content: string) => {
+    const loaded = loadYaml(content, path, origins);
+    sources.set(path, loaded.source);
+    for (const issue of loaded.issues) diagnostics.push(toDiagnostic(issue, { source: loaded.source }));
+    return loaded;
+  };
+
+  const rootLoad = read(file, text);
+  const root = rootLoad.source;
+  const result: Resolution = { value: undefined, params: {}, diagnostics, issues, origins, root, sources };
+  if (rootLoad.value === undefined) return result;
+  if (!isRecord(rootLoad.value)) {
+    diagnostics.push(
+      toDiagnostic({ code: 'not-a-playbook', at: { offset: 0, endOffset: 1 }, args: {} }, { source: root }),
+    );
+    return result;
+  }
+
+  // Follow the extends chain: [root, its template, the template's template, …].
+  const chain: { file: string; value: Record<string, unknown>; source: SourceFile }[] = [
+    { file, value: rootLoad.value, source: root },
+  ];
+  const givenParams: {
+    name: string;
+    value: unknown;
+    path: (string | number)[];
+    holder: Record<string, unknown>;
+  }[] = [];
+  for (;;) {
+    const current = chain.at(-1)!;
+    const ext = current.value.extends;
+    if (ext === undefined) break;
+    const spec =
+      typeof ext === 'string' ? ext : isRecord(ext) && typeof ext.from === 'string' ? ext.from : undefined;
+    if (spec === undefined) break; // the schema check reports the shape
+    const locateIn = { source: current.source, root: current.value, origins };
+    if (isRecord(ext) && isRecord(ext.params)) {
+      for (const [name, value] of Object.entries(ext.params)) {
+        if (!givenParams.some((g) => g.name === name)) {
+          givenParams.push({ name, value, path: ['extends', 'params', name], holder: current.value });
+        }
+      }
+    }
+    const target = host?.resolveTemplate(current.file, spec);
+    const specPath = typeof ext === 'string' ? ['extends'] : ['extends', 'from'];
+    if (!target) {
+      diagnostics.push(
+        toDiagnostic(
+          pathIssue('extends-not-found', specPath, { spec, detail: host ? '' : 'no file access here' }),
+          locateIn,
+        ),
+      );
+      break;
+    }
+    if (chain.some((c) => c.file === target)) {
+      const cycle = [...chain.map((c) => c.file), target].map(shortName).join(' → ');
+      diagnostics.push(toDiagnostic(pathIssue('extends-cycle', specPath, { cycle }), locateIn));
+      break;
+    }
+    let content: string;
+    try {
+      content = host!.readFile(target);
+    } catch (e) {
+      diagnostics.push(
+        toDiagnostic(
+          pathIssue('extends-not-found', specPath, { spec, detail: (e as Error).message }),
+          locateIn,
+        ),
+      );
+      break;
+    }
+    const loaded = read(target, content);
+    if (loaded.value === undefined) return result;
+    if (!isRecord(loaded.value)) {
+      diagnostics.push(
+        toDiagnostic(
+          { code: 'not-a-playbook', at: { offset: 0, endOffset: 1 }, args: {} },
+          { source: loaded.source },
+        ),
+      );
+      return result;
+    }
+    chain.push({ file: target, value: loaded.value, source: loaded.source });
+  }
+
+  // Merge from the farthest template to the playbook itself.
+  let merged = chain.at(-1)!.value;
+  for (let i = chain.length - 2; i >= 0; i--)
+    merged = mergePlaybook(merged, chain[i]!.value, origins, issues);
+  delete merged.extends;
+  delete merged.overrides;
+
+  result.params = resolveParams(merged, givenParams, chain.length > 1, origins, diagnostics);
+  const declared = new Set(isRecord(merged.params) ? Object.keys(merged.params) : []);
+  substituteParams(merged, result.params, declared, [], issues);
+  result.value = merged;
+  return result;
+}
+
+function shortName(path: string): string {
+  return path.split(/[\\/]/).slice(-2).join('/');
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Deep-merge two mappings; `over` wins on scalars and lists, mappings merge key by key. */
+function mergeValues(base: unknown, over: unknown, origins: Origins): unknown {
+  if (!isRecord(base) || !isRecord(over)) return over;
+  const out: Record<string, unknown> = {};
+  const baseOrigin = origins.get(base);
+  const overOrigin = origins.get(over);
+  if (baseOrigin) origins.set(out, baseOrigin);
+  for (const [k, v] of Object.entries(base)) out[k] = v;
+  for (const [k, v] of Object.entries(over)) {
+    out[k] = k in base ? mergeValues(base[k], v, origins) : v;
+    if (overOrigin) origins.setKey(out, k, overOrigin);
+  }
+  return out;
+}
+
+/** Merge a playbook over its template: maps by id, stages by name, journeys by id, then overrides. */
+function mergePlaybook(
+  base: Record<string, unknown>,
+  over: Record<string, unknown>,
+  origins: Origins,
+  issues: Issue[],
+): Record<string, unknown> {
+  const { stages: overStages, overrides, ...rest } = over;
+  const { stages: baseStages, ...baseRest } = base;
+  const merged = mergeValues(baseRest, rest, origins) as Record<string, unknown>;
+  const stages = mergeStages(baseStages, overStages, origins);
+  if (stages !== undefined) {
+    merged.stages = stages;
+    const from = overStages !== undefined ? over : base;
+    const o = origins.get(from);
+    if (o) origins.setKey(merged, 'stages', o);
+  }
+  if (isRecord(overrides)) applyOverrides(merged, overrides, origins, issues);
+  return merged;
+}
+
+function mergeStages(base: unknown, over: unknown, origins: Origins): unknown {
+  if (!isRecord(base) || !isRecord(over)) return over ?? base;
+  const out: Record<string, unknown> = {};
+  const o = origins.get(base);
+  if (o) origins.set(out, o);
+  const overOrigin = origins.get(over);
+  const order = Object.keys(base);
+  // A stage new in `over` goes right after the stage written before it there.
+  let after: string | undefined;
+  for (const key of Object.keys(over)) {
+    if (!order.includes(key))
+      order.splice(after === undefined ? order.length : order.indexOf(after) + 1, 0, key);
+    after = key;
+  }
+  for (const key of order) {
+    const b = base[key];
+    const v = over[key];
+    if (v === undefined) {
+      out[key] = b;
+      continue;
+    }
+    if (overOrigin) origins.setKey(out, key, overOrigin);
+    if (!isRecord(b) || !isRecord(v)) {
+      out[key] = v;
+      continue;
+    }
+    const { journeys: bj, ...bRest } = b;
+    const { journeys: vj, ...vRest } = v;
+    const stage = mergeValues(bRest, vRest, origins) as Record<string, unknown>;
+    const journeys = mergeJourneys(bj, vj, origins);
+    if (journeys !== undefined) {
+      stage.journeys = journeys;
+      const jo = origins.get(vj !== undefined ? v : b);
+      if (jo) origins.setKey(stage, 'journeys', jo);
+    }
+    out[key] = stage;
+  }
+  return out;
+}
+
+function mergeJourneys(base: unknown, over: unknown, origins: Origins): unknown {
+  if (!Array.isArray(base) || !Array.isArray(over)) return over ?? base;
+  const out = [...base];
+  const o = origins.get(base);
+  if (o) origins.set(out, o);
+  const overOrigin = origins.get(over);
+  for (const j of over) {
+    const id = isRecord(j) ? j.journey : undefined;
+    const at = out.findIndex((b) => isRecord(b) && id !== undefined && b.journey === id);
+    const index = at >= 0 ? at : out.length;
+    out[index] = j;
+    if (overOrigin) origins.setKey(out, index, overOrigin);
+  }
+  return out;
+}
+
+/** Every step list in the playbook, with the journey it belongs to. */
+export function* walkSteps(playbook: Record<string, unknown>): Generator<{
+  journey: string;
+  step: Record<string, unknown>;
+  list: unknown[];
+  index: number;
+  path: (string | number)[];
+}> {
+  const stages = playbook.stages;
+  if (!isRecord(stages)) return;
+  for (const [stageName, stage] of Object.entries(stages)) {
+    if (!isRecord(stage) || !Array.isArray(stage.journeys)) continue;
+    for (const [ji, journey] of stage.journeys.entries()) {
+      if (!isRecord(journey)) continue;
+      const jid = String(journey.journey ?? '');
+      yield* walkStepList(jid, journey.steps, ['stages', stageName, 'journeys', ji, 'steps']);
+    }
+  }
+}
+
+function* walkStepList(
+  journey: string,
+  list: unknown,
+  path: (string | number)[],
+): Generator<{
+  journey: string;
+  step: Record<string, unknown>;
+  list: unknown[];
+  index: number;
+  path: (string | number)[];
+}> {
+  if (!Array.isArray(list)) return;
+  for (const [i, step] of list.entries()) {
+    if (!isRecord(step)) continue;
+    const stepPath = [...path, i];
+    yield { journey, step, list, index: i, path: stepPath };
+    for (const key of ['then', 'else', 'onTimeout'] as const)
+      yield* walkStepList(journey, step[key], [...stepPath, key]);
+    if (Array.isArray(step.split)) {
+      for (const [vi, variant] of step.split.entries()) {
+        if (isRecord(variant))
+          yield* walkStepList(journey, variant.steps, [...stepPath, 'split', vi, 'steps']);
+      }
+    }
+  }
+}
+
+function applyOverrides(
+  merged: Record<string, unknown>,
+  overrides: Record<string, unknown>,
+  origins: Origins,
+  issues: Issue[],
+) {
+  const steps = [...walkSteps(merged)];
+  for (const [target, patch] of Object.entries(overrides)) {
+    const [a, b] = target.includes('.') ? target.split('.', 2) : [undefined, target];
+    const matches = steps.filter((s) => String(s.step.id) === b && (a === undefined || s.journey === a));
+    if (matches.length !== 1 || !isRecord(patch)) {
+      issues.push(
+        pathIssue(
+          'override-unknown-step',
+          ['overrides', target],
+          {
+            target,
+            detail: matches.length > 1 ? `${matches.length} steps have this id; write \`journey.${b}\`` : '',
+          },
+          { key: true },
+        ),
+      );
+      continue;
+    }
+    const m = matches[0]!;
+    const patched = mergeValues(m.step, patch, origins);
+    m.list[m.index] = patched;
+  }
+}
+
+const PARAM_TYPE_WORDS: Record<string, [string, string]> = {
+  string: ['text', '文本'],
+  integer: ['a whole number', '整数'],
+  number: ['a number', '数字'],
+  boolean: ['true or false', '布尔值'],
+  duration: ['a duration such as `7d`', '时长（如 `7d`）'],
+  money: ['a whole amount in minor units (fen, cents)', '以最小货币单位（分）计的整数金额'],
+};
+
+function paramTypeError(spec: Record<string, unknown>, value: unknown): string | undefined {
+  const type = String(spec.type);
+  const ok =
+    (type === 'string' && typeof value === 'string') ||
+    ((type === 'integer' || type === 'money') && Number.isInteger(value)) ||
+    (type === 'number' && typeof value === 'number' && Number.isFinite(value)) ||
+    (type === 'boolean' && typeof value === 'boolean') ||
+    (type === 'duration' && typeof value === 'string' && parseDuration(value) !== undefined);
+  if (!ok) return 'type';
+  if (type === 'money' && (value as number) < 0) return 'must not be negative';
+  if (Array.isArray(spec.enum) && !spec.enum.some((e) => e === value))
+    return `one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}`;
+  if (typeof value === 'number' && typeof spec.minimum === 'number' && value < spec.minimum)
+    return `at least ${spec.minimum}`;
+  if (typeof value === 'number' && typeof spec.maximum === 'number' && value > spec.maximum)
+    return `at most ${spec.maximum}`;
+  if (typeof value === 'string' && typeof spec.pattern === 'string') {
+    try {
+      if (!new RegExp(spec.pattern).test(value)) return `matching ${spec.pattern}`;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function resolveParams(
+  merged: Record<string, unknown>,
+  given: { name: string; value: unknown; path: (string | number)[]; holder: Record<string, unknown> }[],
+  extended: boolean,
+  origins: Origins,
+  diagnostics: Diagnostic[],
+): Record<string, unknown> {
+  const specs = isRecord(merged.params) ? merged.params : {};
+  const values: Record<string, unknown> = {};
+  const report = (issue: Issue, holder: Record<string, unknown>) => {
+    const o = origins.get(holder);
+    if (o) diagnostics.push(toDiagnostic(issue, { source: o.source, root: holder, origins }));
+  };
+  for (const g of given) {
+    const spec = specs[g.name];
+    if (!isRecord(spec)) {
+      report(
+        pathIssue(
+          'param-unknown',
+          g.path,
+          {
+            name: g.name,
+            suggestion: suggest(g.name, Object.keys(specs)) ?? '',
+            known: listOf(Object.keys(specs)),
+          },
+          { key: true },
+        ),
+        g.holder,
+      );
+      continue;
+    }
+    const problem = paramTypeError(spec, g.value);
+    if (problem) {
+      const [expected, expectedZh] = PARAM_TYPE_WORDS[String(spec.type)] ?? [
+        String(spec.type),
+        String(spec.type),
+      ];
+      report(
+        pathIssue('param-type', g.path, {
+          name: g.name,
+          type: String(spec.type),
+          expected: problem === 'type' ? expected : `${expected}, ${problem}`,
+          expectedZh: problem === 'type' ? expectedZh : `${expectedZh}（${problem}）`,
+          actual: JSON.stringify(g.value) ?? 'nothing',
+          detail: problem === 'type' ? '' : problem,
+        }),
+        g.holder,
+      );
+      continue;
+    }
+    values[g.name] = g.value;
+  }
+  for (const [name, spec] of Object.entries(specs)) {
+    if (name in values || !isRecord(spec)) continue;
+    if ('default' in spec) values[name] = spec.default;
+    else if (extended && !given.some((g) => g.name === name)) {
+      const holder = given[0]?.holder;
+      if (holder) {
+        report(
+          pathIssue(
+            'param-missing',
+            ['extends'],
+            { name, description: String(spec.description ?? '') },
+            { key: true },
+          ),
+          holder,
+        );
+      }
+    }
+  }
+  return values;
+}
+
+/**
+ * Replace `${params.x}` in every string (a whole-value reference keeps the parameter's type). A
+ * declared parameter without a value (a template checked on its own) stays a reference; an
+ * undeclared one is reported.
+ */
+function substituteParams(
+  node: unknown,
+  params: Record<string, unknown>,
+  declared: ReadonlySet<string>,
+  path: (string | number)[],
+  issues: Issue[],
+): void {
+  const unknown = (name: string, p: (string | number)[], offset: number) => {
+    if (declared.has(name)) return;
+    issues.push(
+      pathIssue(
+        'unknown-reference',
+        p,
+        {
+          kind: 'parameter',
+          kindZh: '参数',
+          name,
+          section: 'params',
+          suggestion: suggest(name, declared) ?? '',
+          known: listOf(declared),
+        },
+        { within: { offset: offset + 9, length: name.length } },
+      ),
+    );
+  };
+  const visit = (container: Record<string | number, unknown>, key: string | number, value: unknown) => {
+    const p = [...path, key];
+    if (typeof value === 'string') {
+      if (!value.includes('${params.')) return;
+      if (PARAM_REF.test(value)) {
+        const name = value.slice(9, -1);
+        if (name in params) container[key] = params[name];
+        else unknown(name, p, 0);
+        return;
+      }
+      container[key] = value.replace(PARAM_IN_TEXT, (whole, name: string, offset: number) => {
+        if (name in params) return String(params[name]);
+        unknown(name, p, offset);
+        return whole;
+      });
+    } else if (value !== null && typeof value === 'object') {
+      substituteParams(value, params, declared, p, issues);
+    }
+  };
+  if (Array.isArray(node)) {
+    for (const [i, v] of node.entries()) visit(node as unknown as Record<number, unknown>, i, v);
+  } else if (isRecord(node)) {
+    for (const [k, v] of Object.entries(node)) {
+      if (path.length === 0 && (k === 'params' || k === 'extends')) continue;
+      visit(node, k, v);
+    }
+  }
+}
