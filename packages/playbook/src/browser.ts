@@ -7,6 +7,7 @@ export * from './expr/index.js';
 export * from './schema/index.js';
 export { playbookJsonSchema } from './schema/json.js';
 export * from './template/index.js';
+export { type DocumentResult, validateSimulationText, validateTestText } from './validate/documents.js';
 export {
   type PlaybookHost,
   type ValidateOptions,

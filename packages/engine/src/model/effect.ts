@@ -57,7 +57,7 @@ export interface MessageData {
 
 /** `data` of a `payment.checkout` effect. */
 export interface CheckoutData {
-  order: string;
+  orderId: string;
   offer: string;
   amount: number;
   currency: string;

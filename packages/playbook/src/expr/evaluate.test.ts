@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { parseDuration } from './functions.js';
 import {
   compileExpression,
   ExpressionSyntaxError,
   evaluateExpression,
   FUNCTIONS,
   isTruthy,
-  parseDuration,
   type Scope,
 } from './index.js';
 

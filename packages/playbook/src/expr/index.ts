@@ -23,7 +23,7 @@ export type {
 export { LIMITS as EXPRESSION_LIMITS } from './ast.js';
 export { compileAst, compileExpression, evaluateExpression } from './compile.js';
 export { ExpressionSyntaxError } from './errors.js';
-export { FUNCTIONS, parseDuration } from './functions.js';
+export { FUNCTIONS } from './functions.js';
 export { type ParseResult, parseExpression } from './parser.js';
 export { printExpression } from './print.js';
 export { type ExprReference, expressionReferences } from './references.js';

@@ -80,9 +80,12 @@ export function locate(
   if (options.within && isScalar(node)) {
     const inner = scalarInnerOffset(source, node, options.within.offset);
     if (inner !== undefined) {
-      const end =
+      let end =
         scalarInnerOffset(source, node, options.within.offset + Math.max(1, options.within.length)) ??
         inner + 1;
+      // A range reaching the end of a block scalar's value (its final newline) stays in the scalar.
+      const valueEnd = node.range?.[1];
+      if (valueEnd !== undefined && end > valueEnd) end = Math.max(valueEnd, inner + 1);
       return { source, span: spanOf(source, inner, Math.max(end, inner + 1)) };
     }
   }

@@ -1,15 +1,17 @@
 import {
   type Document,
   isAlias,
+  isCollection,
   isMap,
   isPair,
   isScalar,
   isSeq,
-  LineCounter,
   type Node,
   type Pair,
   parseDocument,
   Scalar,
+  visit,
+  type YAMLError,
   type YAMLMap,
   type YAMLSeq,
 } from 'yaml';
@@ -22,7 +24,6 @@ export interface SourceFile {
   file: string;
   text: string;
   doc: Document.Parsed | undefined;
-  lineCounter: LineCounter;
 }
 
 /** Where a value built from YAML came from: the node of its collection. */
@@ -92,8 +93,8 @@ export function loadYaml(
   origins: Origins,
   limits: LoadLimits = DEFAULT_LIMITS,
 ): LoadResult {
-  const lineCounter = new LineCounter();
-  const source: SourceFile = { file, text, doc: undefined, lineCounter };
+  // Line starts are computed only when a diagnostic needs a position (see spanOf).
+  const source: SourceFile = { file, text, doc: undefined };
   const issues: Issue[] = [];
   if (text.length > limits.maxChars) {
     issues.push({
@@ -108,14 +109,18 @@ export function loadYaml(
     issues.push({ code: 'binary-file', at: { offset, endOffset: offset + 1 }, args: {} });
     return { source, value: undefined, issues };
   }
-  if (exceedsFlowDepth(text, limits.maxDepth)) {
-    issues.push({ code: 'yaml-too-deep', at: { offset: 0, endOffset: 0 }, args: { max: limits.maxDepth } });
+  const tooDeep = exceedsFlowDepth(text, limits.maxDepth) ?? exceedsBlockDepth(text, limits.maxDepth);
+  if (tooDeep !== undefined) {
+    issues.push({
+      code: 'yaml-too-deep',
+      at: { offset: tooDeep, endOffset: tooDeep + 1 },
+      args: { max: limits.maxDepth },
+    });
     return { source, value: undefined, issues };
   }
   let doc: Document.Parsed;
   try {
     doc = parseDocument(text, {
-      lineCounter,
       uniqueKeys: true,
       prettyErrors: false,
       keepSourceTokens: false,
@@ -127,18 +132,115 @@ export function loadYaml(
     return { source, value: undefined, issues };
   }
   source.doc = doc;
+  // One mistake often derails the parser for the rest of the file, repeating the same complaint:
+  // report each kind of complaint once, and the first few only.
+  const said = new Set<string>();
   for (const e of doc.errors) {
-    const code = e.code === 'DUPLICATE_KEY' ? 'yaml-duplicate-key' : 'yaml-syntax';
-    issues.push({
-      code,
-      at: { offset: e.pos[0], endOffset: Math.max(e.pos[1], e.pos[0] + 1) },
-      args: { detail: firstLine(e.message) },
-    });
+    const issue = syntaxIssue(e, doc, text, limits);
+    const key = `${issue.code}|${issue.args.detail ?? ''}`;
+    if (said.has(key)) continue;
+    said.add(key);
+    issues.push(issue);
+    if (issues.length >= MAX_SYNTAX_ERRORS) break;
   }
   if (doc.errors.length > 0) return { source, value: undefined, issues };
   const builder = new ValueBuilder(source, origins, limits, issues);
   const value = builder.build(doc.contents as Node | null, 0);
-  return { source, value: builder.aborted ? undefined : value, issues };
+  return { source, value: builder.aborted || builder.broken ? undefined : value, issues };
+}
+
+/** YAML errors reported per file; later ones are mostly consequences of the first. */
+const MAX_SYNTAX_ERRORS = 10;
+
+/** Word and place a parser error where the mistake is, rather than where the parser noticed it. */
+function syntaxIssue(e: YAMLError, doc: Document.Parsed, text: string, limits: LoadLimits): Issue {
+  const at = { offset: e.pos[0], endOffset: Math.max(e.pos[1], e.pos[0] + 1) };
+  const message = firstLine(e.message);
+  // The parser turns its own stack overflow on deep block nesting into an error.
+  if (/call stack/i.test(message)) return { code: 'yaml-too-deep', at, args: { max: limits.maxDepth } };
+  if (e.code === 'DUPLICATE_KEY') {
+    const dup = duplicateKey(doc, e.pos[0]);
+    if (dup) {
+      const line = text.slice(0, dup.first).split('\n').length;
+      return {
+        code: 'yaml-duplicate-key',
+        at: { offset: dup.range[0], endOffset: dup.range[1] },
+        args: { detail: `\`${dup.name}\` appears twice in the same mapping (first on line ${line})` },
+      };
+    }
+    return { code: 'yaml-duplicate-key', at, args: { detail: message } };
+  }
+  if (e.code === 'MULTIPLE_DOCS') {
+    return {
+      code: 'yaml-syntax',
+      at: { offset: e.pos[0], endOffset: Math.min(e.pos[1], e.pos[0] + 3) },
+      args: { detail: 'a playbook is a single YAML document; remove the `---` line and what follows it' },
+    };
+  }
+  // An unclosed quote or bracket is noticed at the end of the file or of the block; point at
+  // where it was opened.
+  const quote = /^Missing closing (["'])quote/.exec(message);
+  const bracket = /end with a ([\]}])$/.exec(message);
+  if (quote || bracket) {
+    const close = quote ? quote[1]! : bracket![1]!;
+    const open = opener(doc, text, e.pos[0], close);
+    if (open !== undefined) {
+      const what = quote ? `the quote \`${close}\`` : `this \`${close === ']' ? '[' : '{'}\``;
+      return {
+        code: 'yaml-syntax',
+        at: { offset: open, endOffset: open + 1 },
+        args: { detail: `${what} is never closed: add \`${close}\` where the value ends` },
+      };
+    }
+  }
+  return { code: 'yaml-syntax', at, args: { detail: message } };
+}
+
+/** The key at `offset` that repeats an earlier key of its mapping. */
+function duplicateKey(
+  doc: Document.Parsed,
+  offset: number,
+): { name: string; range: [number, number]; first: number } | undefined {
+  let found: { name: string; range: [number, number]; first: number } | undefined;
+  visit(doc, {
+    Map(_, map) {
+      if (found) return visit.BREAK;
+      const seen = new Map<unknown, number>();
+      for (const pair of map.items) {
+        const key = pair.key;
+        if (!isScalar(key) || !key.range) continue;
+        const first = seen.get(key.value);
+        if (key.range[0] === offset && first !== undefined) {
+          found = { name: String(key.value), range: [key.range[0], key.range[1]], first };
+          return visit.BREAK;
+        }
+        if (first === undefined) seen.set(key.value, key.range[0]);
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
+/** Offset of the unclosed quote or bracket whose value runs up to `offset`. */
+function opener(doc: Document.Parsed, text: string, offset: number, close: string): number | undefined {
+  let best: number | undefined;
+  visit(doc, {
+    Node(_, node) {
+      const r = node.range;
+      if (!r || r[0] >= offset || r[1] < offset - 1) return;
+      const raw = text.slice(r[0], r[1]).trimEnd();
+      const unclosed =
+        close === '"' || close === "'"
+          ? isScalar(node) &&
+            node.type === (close === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE) &&
+            (raw.length < 2 || !raw.endsWith(close))
+          : isCollection(node) && node.flow === true && text[r[0]] === (close === ']' ? '[' : '{') && !raw.endsWith(close);
+      // The innermost (latest-starting) one is the culprit.
+      if (unclosed && (best === undefined || r[0] > best)) best = r[0];
+    },
+  });
+  return best;
 }
 
 function firstLine(message: string): string {
@@ -146,9 +248,13 @@ function firstLine(message: string): string {
   return line.replace(/ at line \d+, column \d+:?$/, '');
 }
 
-/** Flow collections (`[[[[…`) nest without indentation; count them before the parser recurses. */
-function exceedsFlowDepth(text: string, max: number): boolean {
+/**
+ * Flow collections (`[[[[…`) nest without indentation; count them before the parser recurses.
+ * Returns the offset of the first bracket deeper than `max`, when the nesting goes past twice that.
+ */
+function exceedsFlowDepth(text: string, max: number): number | undefined {
   let depth = 0;
+  let deepest = -1;
   let quote = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -158,7 +264,8 @@ function exceedsFlowDepth(text: string, max: number): boolean {
       continue;
     }
     if (c === 91 || c === 123) {
-      if (++depth > max * 2) return true;
+      if (++depth === max + 1) deepest = i;
+      if (depth > max * 2) return deepest;
     } else if (c === 93 || c === 125) {
       if (depth > 0) depth--;
     } else if (c === 10) {
@@ -169,12 +276,58 @@ function exceedsFlowDepth(text: string, max: number): boolean {
       while (i < text.length && text.charCodeAt(i) !== 10) i++;
     }
   }
-  return false;
+  return undefined;
+}
+
+/**
+ * Block collections nest by indentation and by compact indicators (`- - - x`). Past several
+ * hundred levels the parser overflows its stack, and doing that twice in one process can crash
+ * V8 outright: estimate the nesting from indentation first, and refuse twice the limit. Returns
+ * the offset of the first line deeper than `max`.
+ */
+function exceedsBlockDepth(text: string, max: number): number | undefined {
+  const stack: number[] = [];
+  let deepest = -1;
+  let scalarIndent = -1; // inside a block scalar (`|`, `>`) started on a line of this indentation
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    let i = start;
+    while (i < end && text.charCodeAt(i) === 32) i++;
+    const indent = i - start;
+    const blank = i >= end || text[i] === '#' || text[i] === '\r';
+    if (!blank && !(scalarIndent >= 0 && indent > scalarIndent)) {
+      scalarIndent = -1;
+      while (stack.length > 0 && stack.at(-1)! >= indent) stack.pop();
+      const push = (column: number) => {
+        stack.push(column);
+        if (stack.length === max + 1) deepest = start + column;
+      };
+      push(indent);
+      // Compact nesting on one line: `- - x`, `? - x`.
+      while (i + 1 < end && (text[i] === '-' || text[i] === '?') && text[i + 1] === ' ') {
+        i += 2;
+        while (i < end && text.charCodeAt(i) === 32) i++;
+        push(i - start);
+        if (stack.length > max * 2) return deepest;
+      }
+      if (stack.length > max * 2) return deepest;
+      if (/[|>][-+0-9]*[ \t]*(#.*)?\r?$/.test(text.slice(i, end)) && /(^|[:\-?] *)[|>]/.test(text.slice(i, end))) {
+        scalarIndent = indent;
+      }
+    }
+    start = end + 1;
+  }
+  return undefined;
 }
 
 class ValueBuilder {
   aborted = false;
+  /** A problem that makes the value meaningless (an alias to nothing): no schema checks. */
+  broken = false;
   private nodes = 0;
+  private expanding: Node | undefined;
   private aliases = 0;
 
   constructor(
@@ -189,20 +342,24 @@ class ValueBuilder {
     if (++this.nodes > this.limits.maxNodes)
       return this.abort('yaml-too-large', node, { max: this.limits.maxNodes });
     if (depth > this.limits.maxDepth) return this.abort('yaml-too-deep', node, { max: this.limits.maxDepth });
-    if (node.tag && !CORE_TAGS.has(node.tag)) {
-      this.issue('yaml-custom-tag', node, { tag: node.tag });
-      return null;
-    }
+    // Report a custom tag, then read the value as if it were untagged: no follow-on type errors.
+    if (node.tag && !CORE_TAGS.has(node.tag)) this.tagIssue(node);
     if (isAlias(node)) {
       if (++this.aliases > this.limits.maxAliasExpansions) {
         return this.abort('yaml-alias-limit', node, { max: this.limits.maxAliasExpansions });
       }
       const target = node.resolve(this.source.doc!);
       if (!target) {
-        this.issue('yaml-syntax', node, { detail: `unknown alias *${node.source}` });
+        this.issue('yaml-syntax', node, { detail: `unknown alias *${node.source}: no \`&${node.source}\` before it` });
+        this.broken = true;
         return null;
       }
-      return this.build(target, depth + 1);
+      // Problems found while expanding an alias are reported at the (outermost) alias.
+      const outer = this.expanding;
+      this.expanding ??= node;
+      const value = this.build(target, depth + 1);
+      this.expanding = outer;
+      return value;
     }
     if (isScalar(node)) return scalarValue(node);
     if (isMap(node)) {
@@ -216,10 +373,7 @@ class ValueBuilder {
             this.issue('forbidden-key', key, { key: name });
             continue;
           }
-          if (key.tag && !CORE_TAGS.has(key.tag)) {
-            this.issue('yaml-custom-tag', key, { tag: key.tag });
-            continue;
-          }
+          if (key.tag && !CORE_TAGS.has(key.tag)) this.tagIssue(key);
           if (isMergeKey(pair)) {
             this.issue('yaml-merge-key', key, {});
             continue;
@@ -241,12 +395,33 @@ class ValueBuilder {
   }
 
   private issue(code: string, node: Node, args: Record<string, string | number>) {
-    const [offset, , end] = node.range ?? [0, 0, 0];
+    // The value's own end, not the node end (which runs on over a trailing comment and newline).
+    const [offset, end] = node.range ?? [0, 0, 0];
     this.issues.push({ code, at: { offset, endOffset: Math.max(end, offset + 1) }, args });
   }
 
-  private abort(code: string, node: Node, args: Record<string, string | number>): null {
-    this.issue(code, node, args);
+  /** A custom tag, placed on the tag as written (`!foo`, `!!js/function`) before the value. */
+  private tagIssue(node: Node) {
+    const start = node.range?.[0] ?? 0;
+    const text = this.source.text;
+    const before = text.slice(Math.max(0, start - 256), start);
+    const m = /(![^\s,[\]{}]*)(?:[ \t]+&[^\s,[\]{}]+)?\s*$/.exec(before);
+    if (m) {
+      const offset = start - before.length + m.index;
+      const tag = m[1]!;
+      this.issues.push({ code: 'yaml-custom-tag', at: { offset, endOffset: offset + tag.length }, args: { tag } });
+    } else {
+      this.issue('yaml-custom-tag', node, { tag: node.tag ?? '' });
+    }
+  }
+
+  private abort(code: string, at: Node, args: Record<string, string | number>): null {
+    const node = this.expanding ?? at;
+    // Point at where the offending node starts, not at everything it spans.
+    const offset = node.range?.[0] ?? 0;
+    const eol = this.source.text.indexOf('\n', offset);
+    const end = Math.min(node.range?.[1] ?? offset + 1, eol === -1 ? this.source.text.length : eol);
+    this.issues.push({ code, at: { offset, endOffset: Math.max(end, offset + 1) }, args });
     this.aborted = true;
     return null;
   }

@@ -3,7 +3,6 @@
  * (`money`, `date` with a time zone, `default`). `{{ member.name }}`, `{% if %}`, `{% for %}`.
  */
 
-export { currencyDigits, money } from './filters.js';
 export { TEMPLATE_FILTERS, TEMPLATE_LIMITS } from './liquid.js';
 export {
   parseTemplate,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { currencyDigits } from './filters.js';
 import {
-  currencyDigits,
   parseTemplate,
   renderTemplate,
   TEMPLATE_FILTERS,

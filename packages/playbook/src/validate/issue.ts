@@ -22,5 +22,5 @@ export function pathIssue(
   options: { key?: boolean; within?: { offset: number; length: number }; severity?: Severity } = {},
 ): Issue {
   const { severity, ...at } = options;
-  return { code, at: { path, ...at }, args, ...(severity ? { severity } : {}) };
+  return { code, at: { path: [...path], ...at }, args, ...(severity ? { severity } : {}) };
 }

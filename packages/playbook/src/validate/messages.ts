@@ -303,6 +303,13 @@ export const MESSAGES: Record<string, Entry> = {
           ? `已定义的${a.kindZh}：${a.known}。`
           : `请先在 \`${a.section}:\` 下定义它。`,
   },
+  'offer-no-payment': {
+    severity: 'error',
+    en: (a) => `offer ${q(a.id)} cannot be paid for: no payment instance is defined`,
+    hint: fix('Add a payment provider under `payments:`, e.g. `pay: { use: stripe, with: { apiKey: "${secrets.STRIPE_KEY}" } }`.'),
+    zh: (a) => `商品 ${q(a.id)} 无法付款：没有定义任何支付实例`,
+    zhHint: fix('请在 `payments:` 下添加支付服务，例如 `pay: { use: stripe, with: { apiKey: "${secrets.STRIPE_KEY}" } }`。'),
+  },
   'secret-outside-with': {
     severity: 'error',
     en: fix('secrets may only be referenced inside a plugin’s `with:` block'),
@@ -339,9 +346,9 @@ export const MESSAGES: Record<string, Entry> = {
   },
   'unknown-variable': {
     severity: 'error',
-    en: (a) => `unknown variable ${q(a.name)}${a.context ? ` in ${a.context}` : ''}`,
+    en: (a) => `unknown variable ${q(a.name)} in ${a.context === 'message' ? 'message text' : 'condition'}`,
     hint: (a) => (a.suggestion ? `Did you mean \`${a.suggestion}\`?` : `Available here: ${a.known}.`),
-    zh: (a) => `未知变量 ${q(a.name)}${a.context ? `（${a.context}）` : ''}`,
+    zh: (a) => `${a.context === 'message' ? '消息模板' : '条件'}中有未知变量 ${q(a.name)}`,
     zhHint: (a) => (a.suggestion ? `是否想写 \`${a.suggestion}\`？` : `此处可用：${a.known}。`),
   },
   'template-syntax': {

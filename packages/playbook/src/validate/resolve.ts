@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { loadYaml, Origins, type SourceFile } from '../load/source.js';
 import { PARAM_REF_PATTERN } from '../schema/common.js';
 import { parseDuration } from '../values/duration.js';
-import { listOf, suggest } from '../values/suggest.js';
+import { listOf, suggest } from './suggest.js';
 import { toDiagnostic } from './diagnose.js';
 import { type Issue, pathIssue } from './issue.js';
 
@@ -65,14 +65,32 @@ export function resolvePlaybook(file: string, text: string, host: PlaybookHost |
     path: (string | number)[];
     holder: Record<string, unknown>;
   }[] = [];
+  // Set when `extends` cannot be followed: the playbook is then checked without its template, and
+  // nothing that only the template would provide (name, stages, parameters) is reported missing.
+  let broken = false;
   for (;;) {
     const current = chain.at(-1)!;
     const ext = current.value.extends;
     if (ext === undefined) break;
     const spec =
       typeof ext === 'string' ? ext : isRecord(ext) && typeof ext.from === 'string' ? ext.from : undefined;
-    if (spec === undefined) break; // the schema check reports the shape
     const locateIn = { source: current.source, root: current.value, origins };
+    if (spec === undefined) {
+      broken = true;
+      // The schema check reports the shape in the playbook itself; a template's is reported here.
+      if (chain.length > 1) {
+        diagnostics.push(
+          toDiagnostic(
+            pathIssue('extends-not-found', ['extends'], {
+              spec: JSON.stringify(ext) ?? '',
+              detail: 'write a path, or `from:` with a path',
+            }),
+            locateIn,
+          ),
+        );
+      }
+      break;
+    }
     if (isRecord(ext) && isRecord(ext.params)) {
       for (const [name, value] of Object.entries(ext.params)) {
         if (!givenParams.some((g) => g.name === name)) {
@@ -83,6 +101,7 @@ export function resolvePlaybook(file: string, text: string, host: PlaybookHost |
     const target = host?.resolveTemplate(current.file, spec);
     const specPath = typeof ext === 'string' ? ['extends'] : ['extends', 'from'];
     if (!target) {
+      broken = true;
       diagnostics.push(
         toDiagnostic(
           pathIssue('extends-not-found', specPath, { spec, detail: host ? '' : 'no file access here' }),
@@ -92,6 +111,7 @@ export function resolvePlaybook(file: string, text: string, host: PlaybookHost |
       break;
     }
     if (chain.some((c) => c.file === target)) {
+      broken = true;
       const cycle = [...chain.map((c) => c.file), target].map(shortName).join(' → ');
       diagnostics.push(toDiagnostic(pathIssue('extends-cycle', specPath, { cycle }), locateIn));
       break;
@@ -100,6 +120,7 @@ export function resolvePlaybook(file: string, text: string, host: PlaybookHost |
     try {
       content = host!.readFile(target);
     } catch (e) {
+      broken = true;
       diagnostics.push(
         toDiagnostic(
           pathIssue('extends-not-found', specPath, { spec, detail: (e as Error).message }),
@@ -125,11 +146,19 @@ export function resolvePlaybook(file: string, text: string, host: PlaybookHost |
   // Merge from the farthest template to the playbook itself.
   let merged = chain.at(-1)!.value;
   for (let i = chain.length - 2; i >= 0; i--)
-    merged = mergePlaybook(merged, chain[i]!.value, origins, issues);
-  delete merged.extends;
+    merged = mergePlaybook(merged, chain[i]!.value, origins, issues, diagnostics);
+  if (chain.length === 1 && merged.overrides !== undefined && !broken) {
+    // Nothing to patch: report each override instead of dropping it silently.
+    checkOverrides(merged, [], origins, diagnostics, 'this playbook has no `extends`: overrides patch a template');
+  }
+  // A broken `extends` stays, so that the schema neither demands what the template would give
+  // nor misses a malformed `extends`.
+  if (!broken) delete merged.extends;
   delete merged.overrides;
 
-  result.params = resolveParams(merged, givenParams, chain.length > 1, origins, diagnostics);
+  result.params = broken
+    ? {}
+    : resolveParams(merged, givenParams, chain.length > 1, origins, diagnostics, rootLoad.value);
   const declared = new Set(isRecord(merged.params) ? Object.keys(merged.params) : []);
   substituteParams(merged, result.params, declared, [], issues);
   result.value = merged;
@@ -165,6 +194,7 @@ function mergePlaybook(
   over: Record<string, unknown>,
   origins: Origins,
   issues: Issue[],
+  diagnostics: Diagnostic[],
 ): Record<string, unknown> {
   const { stages: overStages, overrides, ...rest } = over;
   const { stages: baseStages, ...baseRest } = base;
@@ -176,7 +206,7 @@ function mergePlaybook(
     const o = origins.get(from);
     if (o) origins.setKey(merged, 'stages', o);
   }
-  if (isRecord(overrides)) applyOverrides(merged, overrides, origins, issues);
+  if (overrides !== undefined) checkOverrides(over, [...walkSteps(merged)], origins, diagnostics);
   return merged;
 }
 
@@ -283,33 +313,60 @@ function* walkStepList(
   }
 }
 
-function applyOverrides(
-  merged: Record<string, unknown>,
-  overrides: Record<string, unknown>,
+/**
+ * Apply `over.overrides` to the template's steps. Problems are reported in the file that holds
+ * the overrides (they are gone from the merged playbook by the time it is checked).
+ */
+function checkOverrides(
+  over: Record<string, unknown>,
+  steps: ReturnType<typeof walkSteps> extends Generator<infer S> ? S[] : never,
   origins: Origins,
-  issues: Issue[],
+  diagnostics: Diagnostic[],
+  noTemplate = '',
 ) {
-  const steps = [...walkSteps(merged)];
+  const origin = origins.get(over);
+  if (!origin) return;
+  const report = (issue: Issue) =>
+    diagnostics.push(toDiagnostic(issue, { source: origin.source, root: over, origins }));
+  const overrides = over.overrides;
+  if (!isRecord(overrides)) {
+    report(
+      pathIssue('wrong-type', ['overrides'], {
+        where: '`overrides`',
+        whereZh: '`overrides`',
+        expected: 'a mapping (key: value)',
+        expectedZh: '映射（键: 值）',
+        actual: JSON.stringify(overrides) ?? 'nothing',
+        actualZh: JSON.stringify(overrides) ?? '空值',
+        example: '{"welcome.hello":{"send":{"via":"group","text":"Hi!"}}}',
+      }),
+    );
+    return;
+  }
   for (const [target, patch] of Object.entries(overrides)) {
     const [a, b] = target.includes('.') ? target.split('.', 2) : [undefined, target];
     const matches = steps.filter((s) => String(s.step.id) === b && (a === undefined || s.journey === a));
-    if (matches.length !== 1 || !isRecord(patch)) {
-      issues.push(
-        pathIssue(
-          'override-unknown-step',
-          ['overrides', target],
-          {
-            target,
-            detail: matches.length > 1 ? `${matches.length} steps have this id; write \`journey.${b}\`` : '',
-          },
-          { key: true },
-        ),
+    if (matches.length !== 1) {
+      const detail = noTemplate || (matches.length > 1 ? `${matches.length} steps have this id; write \`journey.${b}\`` : '');
+      report(pathIssue('override-unknown-step', ['overrides', target], { target, detail }, { key: true }));
+      continue;
+    }
+    if (!isRecord(patch)) {
+      report(
+        pathIssue('wrong-type', ['overrides', target], {
+          where: `override \`${target}\``,
+          whereZh: `覆盖项 \`${target}\``,
+          expected: 'a mapping of step fields',
+          expectedZh: '步骤字段的映射',
+          actual: JSON.stringify(patch) ?? 'nothing',
+          actualZh: JSON.stringify(patch) ?? '空值',
+          example: '{"send":{"via":"group","text":"Hi!"}}',
+        }),
       );
       continue;
     }
     const m = matches[0]!;
-    const patched = mergeValues(m.step, patch, origins);
-    m.list[m.index] = patched;
+    m.list[m.index] = mergeValues(m.step, patch, origins);
   }
 }
 
@@ -354,6 +411,7 @@ function resolveParams(
   extended: boolean,
   origins: Origins,
   diagnostics: Diagnostic[],
+  playbook: Record<string, unknown>,
 ): Record<string, unknown> {
   const specs = isRecord(merged.params) ? merged.params : {};
   const values: Record<string, unknown> = {};
@@ -404,18 +462,17 @@ function resolveParams(
     if (name in values || !isRecord(spec)) continue;
     if ('default' in spec) values[name] = spec.default;
     else if (extended && !given.some((g) => g.name === name)) {
-      const holder = given[0]?.holder;
-      if (holder) {
-        report(
-          pathIssue(
-            'param-missing',
-            ['extends'],
-            { name, description: String(spec.description ?? '') },
-            { key: true },
-          ),
-          holder,
-        );
-      }
+      // Reported in the playbook being checked, at `params:` under `extends` where the value goes.
+      const ext = playbook.extends;
+      report(
+        pathIssue(
+          'param-missing',
+          isRecord(ext) && isRecord(ext.params) ? ['extends', 'params'] : ['extends'],
+          { name, description: String(spec.description ?? '') },
+          { key: true },
+        ),
+        playbook,
+      );
     }
   }
   return values;

@@ -1,11 +1,11 @@
 import type { ErrorObject } from 'ajv';
 import Ajv2020Import from 'ajv/dist/2020.js';
 import { ID_PATTERN, PARAM_REF_PATTERN } from '../schema/common.js';
-import { playbookJsonSchema } from '../schema/json.js';
+import { playbookJsonSchema, playbookTestJsonSchema, simulationJsonSchema } from '../schema/json.js';
 import { cronError, isCurrency, isTimeZone, knownTimeZones } from '../values/calendar.js';
 import { parseDuration } from '../values/duration.js';
-import { suggest } from '../values/suggest.js';
 import { type Issue, pathIssue } from './issue.js';
+import { suggest } from './suggest.js';
 import { describeWhere } from './where.js';
 
 type AjvClass = typeof Ajv2020Import.default;
@@ -27,21 +27,37 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   'kith-template': () => true,
 };
 
-let compiled: ReturnType<InstanceType<AjvClass>['compile']> | undefined;
+type Validator = ReturnType<InstanceType<AjvClass>['compile']>;
 
-/** The one compiled validator (built on first use, then shared). */
-function validator() {
-  if (!compiled) {
-    const ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-    for (const [name, validate] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate });
-    compiled = ajv.compile(playbookJsonSchema());
+/** The documents Kith reads, each with its published schema. */
+export type DocumentKind = 'playbook' | 'test' | 'simulation';
+const SCHEMAS: Record<DocumentKind, () => Record<string, unknown>> = {
+  playbook: playbookJsonSchema,
+  test: playbookTestJsonSchema,
+  simulation: simulationJsonSchema,
+};
+
+let ajv: InstanceType<AjvClass> | undefined;
+const compiled = new Map<DocumentKind, Validator>();
+
+/** One ajv instance; each schema compiled on first use, then shared. */
+function validator(kind: DocumentKind): Validator {
+  let v = compiled.get(kind);
+  if (!v) {
+    if (!ajv) {
+      ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
+      for (const [name, validate] of Object.entries(FORMATS))
+        ajv.addFormat(name, { type: 'string', validate });
+    }
+    v = ajv.compile(SCHEMAS[kind]());
+    compiled.set(kind, v);
   }
-  return compiled;
+  return v;
 }
 
-/** Validate a resolved playbook against the JSON Schema, as issues with JSON paths. */
-export function checkSchema(value: unknown): Issue[] {
-  const validate = validator();
+/** Validate a resolved document against its JSON Schema, as issues with JSON paths. */
+export function checkSchema(value: unknown, kind: DocumentKind = 'playbook'): Issue[] {
+  const validate = validator(kind);
   if (validate(value)) return [];
   const errors = collapseAnyOf([...(validate.errors ?? [])], value);
   const issues: Issue[] = [];
@@ -203,7 +219,13 @@ function toIssue(e: ErrorObject, root: unknown): Issue | undefined {
       const description =
         (e.parentSchema as { properties?: Record<string, { description?: string }> })?.properties?.[field]
           ?.description ?? '';
-      return pathIssue('missing-field', path, { field, where: where.en, whereZh: where.zh, description });
+      // Point at the key of the mapping that lacks the field (the step itself in a list).
+      return pathIssue(
+        'missing-field',
+        path,
+        { field, where: where.en, whereZh: where.zh, description },
+        { key: typeof path.at(-1) === 'string' },
+      );
     }
     case 'additionalProperties': {
       const field = String((e.params as { additionalProperty: string }).additionalProperty);
@@ -305,7 +327,7 @@ function toIssue(e: ErrorObject, root: unknown): Issue | undefined {
       return pathIssue('out-of-range', path, {
         where: where.en,
         whereZh: where.zh,
-        detail: e.message ?? '',
+        detail: rangeEn(e),
         detailZh: rangeZh(e),
       });
     default:
@@ -315,6 +337,35 @@ function toIssue(e: ErrorObject, root: unknown): Issue | undefined {
         detail: e.message ?? e.keyword,
         example: example(e),
       });
+  }
+}
+
+/** ajv's English ("must NOT have fewer than 1 properties") in plain words. */
+function rangeEn(e: ErrorObject): string {
+  const p = e.params as { limit?: number };
+  const n = p.limit ?? 0;
+  const plural = (one: string, many: string) => (n === 1 ? one : many);
+  switch (e.keyword) {
+    case 'minimum':
+      return `must be at least ${n}`;
+    case 'maximum':
+      return `must be at most ${n}`;
+    case 'exclusiveMinimum':
+      return `must be more than ${n}`;
+    case 'exclusiveMaximum':
+      return `must be less than ${n}`;
+    case 'minItems':
+      return n === 1 ? 'must not be an empty list' : `needs at least ${n} ${plural('item', 'items')}`;
+    case 'maxItems':
+      return `may have at most ${n} ${plural('item', 'items')}`;
+    case 'minLength':
+      return n === 1 ? 'must not be empty' : `must be at least ${n} characters long`;
+    case 'maxLength':
+      return `must be at most ${n} characters long`;
+    case 'minProperties':
+      return `needs at least ${n} ${plural('entry', 'entries')}`;
+    default:
+      return e.message ?? e.keyword;
   }
 }
 
@@ -329,8 +380,14 @@ function rangeZh(e: ErrorObject): string {
       return `至少需要 ${p.limit} 项`;
     case 'maxItems':
       return `最多只能有 ${p.limit} 项`;
+    case 'exclusiveMinimum':
+      return `必须大于 ${p.limit}`;
+    case 'exclusiveMaximum':
+      return `必须小于 ${p.limit}`;
     case 'minLength':
-      return `不能为空`;
+      return p.limit === 1 ? '不能为空' : `至少需要 ${p.limit} 个字符`;
+    case 'maxLength':
+      return `最多 ${p.limit} 个字符`;
     case 'minProperties':
       return `至少需要 ${p.limit} 个条目`;
     default:

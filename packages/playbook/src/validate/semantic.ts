@@ -1,9 +1,9 @@
 import { expressionReferences, parseExpression } from '../expr/index.js';
-import { STEP_KINDS } from '../schema/steps.js';
+import { STEP_KINDS, Step } from '../schema/steps.js';
 import { parseTemplate, templateReferences } from '../template/index.js';
 import { isIsoDateTime } from '../values/calendar.js';
 import { parseDuration } from '../values/duration.js';
-import { listOf, suggest } from '../values/suggest.js';
+import { listOf, suggest } from './suggest.js';
 import { type Issue, pathIssue } from './issue.js';
 import { isRecord, walkSteps } from './resolve.js';
 import { EXPRESSION_ROOTS, extraTemplateRoots, MEMBER_FIELDS, TEMPLATE_ROOTS } from './variables.js';
@@ -22,10 +22,37 @@ const REF_WORDS: Record<string, [string, string]> = {
   rituals: ['ritual', '仪式'],
 };
 
+/** Every field a step may have. */
+const STEP_FIELDS = new Set(Object.keys((Step as { properties?: object }).properties ?? {}));
+
 const STANDARD_STAGES = ['attract', 'activate', 'transact', 'expand'];
 const CREDENTIAL_KEY =
   /(token|secret|password|passwd|api[-_]?key|private[-_]?key|^key$|aes[-_]?key|app[-_]?secret)/i;
 const SECRET_REF = /\$\{secrets\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/** Results by source text: templates repeat the same conditions and messages many times. */
+function memo<T>(fn: (source: string) => T): (source: string) => T {
+  const cache = new Map<string, T>();
+  return (source) => {
+    let v = cache.get(source);
+    if (v === undefined) {
+      if (cache.size > 5_000) cache.clear();
+      v = fn(source);
+      cache.set(source, v);
+    }
+    return v;
+  };
+}
+
+const analyzeExpression = memo((source) => {
+  const parsed = parseExpression(source);
+  return parsed.ok ? { ok: true as const, refs: expressionReferences(parsed.ast) } : parsed;
+});
+
+const analyzeTemplate = memo((source) => {
+  const parsed = parseTemplate(source);
+  return parsed.ok ? { ok: true as const, refs: templateReferences(source) } : parsed;
+});
 
 /** The checks a JSON Schema cannot express: references, ids, reachability, expressions, templates. */
 export function checkSemantics(playbook: Record<string, unknown>, params: Record<string, unknown>): Issue[] {
@@ -135,8 +162,9 @@ function checkExpression(
   params: Set<string>,
   issues: Issue[],
 ) {
-  if (source.startsWith('${params.')) return;
-  const parsed = parseExpression(source);
+  // An empty condition is reported once, by the schema (`must not be empty`).
+  if (source.startsWith('${params.') || source.trim() === '') return;
+  const parsed = analyzeExpression(source);
   if (!parsed.ok) {
     issues.push(
       pathIssue(
@@ -148,7 +176,7 @@ function checkExpression(
     );
     return;
   }
-  for (const ref of expressionReferences(parsed.ast))
+  for (const ref of parsed.refs)
     checkVariable(ref, EXPRESSION_ROOTS, path, params, 'condition', issues);
 }
 
@@ -159,7 +187,7 @@ function checkTemplate(
   issues: Issue[],
 ) {
   if (!source.includes('{')) return;
-  const parsed = parseTemplate(source);
+  const parsed = analyzeTemplate(source);
   if (!parsed.ok) {
     issues.push(
       pathIssue(
@@ -172,7 +200,7 @@ function checkTemplate(
     return;
   }
   const roots = [...TEMPLATE_ROOTS, ...extraTemplateRoots(path)];
-  for (const ref of templateReferences(source)) checkVariable(ref, roots, path, params, 'message', issues);
+  for (const ref of parsed.refs) checkVariable(ref, roots, path, params, 'message', issues);
 }
 
 function checkVariable(
@@ -220,7 +248,11 @@ function checkSecretUse(
 ) {
   const inWith = (path[0] === 'channels' || path[0] === 'payments') && path[2] === 'with';
   if (!inWith) {
-    issues.push(pathIssue('secret-outside-with', path));
+    // Point at the `${secrets.…}` reference itself.
+    const at = value.indexOf('${secrets.');
+    const close = value.indexOf('}', at);
+    const length = (close === -1 ? value.length : close + 1) - at;
+    issues.push(pathIssue('secret-outside-with', path, {}, { within: { offset: at, length } }));
     return;
   }
   for (const m of value.matchAll(SECRET_REF)) {
@@ -263,7 +295,9 @@ function checkSteps(playbook: Record<string, unknown>, issues: Issue[]) {
   for (const { journey, step, list, index, path } of walkSteps(playbook)) {
     const id = String(step.id ?? `#${index + 1}`);
     const kinds = STEP_KINDS.filter((k) => k in step);
-    if (kinds.length === 0)
+    // A step with a misspelt action (`sned:`) gets `unknown-field` from the schema; that is enough.
+    const misspelt = Object.keys(step).some((k) => !STEP_FIELDS.has(k));
+    if (kinds.length === 0 && !misspelt)
       issues.push(
         pathIssue('step-no-action', path, { id, kinds: STEP_KINDS.map((k) => `\`${k}\``).join(', ') }),
       );
@@ -436,25 +470,18 @@ function checkOffers(playbook: Record<string, unknown>, defined: Record<string, 
     if (offer.payment === undefined && payments.length !== 1) {
       issues.push(
         payments.length === 0
-          ? pathIssue(
-              'unknown-reference',
+          ? pathIssue('offer-no-payment', ['offers', id], { id }, { key: true })
+          : pathIssue(
+              'missing-field',
               ['offers', id],
               {
-                kind: 'payment',
-                kindZh: '支付',
-                name: '(none)',
-                section: 'payments',
-                suggestion: '',
-                known: '',
+                field: 'payment',
+                where: `offer \`${id}\``,
+                whereZh: `商品 \`${id}\``,
+                description: 'which payment instance takes the money (there are several)',
               },
               { key: true },
-            )
-          : pathIssue('missing-field', ['offers', id], {
-              field: 'payment',
-              where: `offer \`${id}\``,
-              whereZh: `商品 \`${id}\``,
-              description: 'which payment instance takes the money (there are several)',
-            }),
+            ),
       );
     }
     const campaign = offer.campaign;
@@ -513,7 +540,7 @@ function checkMisc(playbook: Record<string, unknown>, issues: Issue[]) {
       issues.push(
         pathIssue('invalid-regex', path, {
           value,
-          detail: (e as Error).message.replace(/^Invalid regular expression: /, ''),
+          detail: (e as Error).message.replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/s, ''),
         }),
       );
     }

@@ -35,6 +35,16 @@ function schemaRoot(): JsonSchema {
   return root;
 }
 
+const patterns = new Map<string, RegExp>();
+function regex(pattern: string): RegExp {
+  let r = patterns.get(pattern);
+  if (!r) {
+    r = new RegExp(pattern);
+    patterns.set(pattern, r);
+  }
+  return r;
+}
+
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
@@ -52,10 +62,11 @@ function fits(schema: JsonSchema, value: unknown): number {
     return 2 + keys.filter((k) => k in schema.properties!).length;
   }
   if (t === 'string' && typeof schema.pattern === 'string')
-    return new RegExp(schema.pattern).test(value as string) ? 3 : 0;
+    return regex(schema.pattern).test(value as string) ? 3 : 0;
   return 2;
 }
 
+/** `path` is the walker's live stack: copy it to keep it beyond the call. */
 export type SchemaVisitor = (path: readonly (string | number)[], value: unknown, schema: JsonSchema) => void;
 
 /**
@@ -93,7 +104,13 @@ function walk(
   }
   visit(path, value, s);
   if (Array.isArray(value)) {
-    if (s.items) for (const [i, v] of value.entries()) walk(v, s.items, [...path, i], visit, depth + 1);
+    if (s.items) {
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        walk(value[i], s.items, path, visit, depth + 1);
+        path.pop();
+      }
+    }
     return;
   }
   if (value === null || typeof value !== 'object') return;
@@ -101,13 +118,17 @@ function walk(
     let child = s.properties?.[k];
     if (!child && s.patternProperties) {
       for (const [pattern, ps] of Object.entries(s.patternProperties)) {
-        if (new RegExp(pattern).test(k)) {
+        if (regex(pattern).test(k)) {
           child = ps;
           break;
         }
       }
     }
-    if (child) walk(v, child, [...path, k], visit, depth + 1);
+    if (child) {
+      path.push(k);
+      walk(v, child, path, visit, depth + 1);
+      path.pop();
+    }
   }
 }
 

@@ -1,0 +1,144 @@
+import { EVENTS, type KithEvent } from '../model/event.js';
+import type { Run } from './run.js';
+
+export const GROUP_RELEASE = 'groups.release';
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function record(v: unknown): Record<string, unknown> | null {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : null;
+}
+
+function strings(v: unknown): string[] {
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+}
+
+function touch(run: Run, at: number): void {
+  const p = run.profile;
+  if (p.lastActiveAt === null || at > p.lastActiveAt) {
+    p.lastActiveAt = at;
+    run.dirty = true;
+  }
+}
+
+function applyProfileData(run: Run, d: Readonly<Record<string, unknown>>): void {
+  for (const field of ['name', 'timezone', 'locale', 'source', 'inviteCode', 'inviteLink'] as const) {
+    const v = str(d[field]);
+    if (v !== null) run.change({ op: 'profile', field, value: v });
+  }
+  const channel = str(d.channel);
+  const address = str(d.address);
+  if (channel !== null && address !== null) run.change({ op: 'identity', channel, address });
+  const ids = record(d.identities);
+  if (ids !== null) {
+    for (const [c, a] of Object.entries(ids)) if (typeof a === 'string') run.change({ op: 'identity', channel: c, address: a });
+  }
+  const attrs = record(d.attributes);
+  if (attrs !== null) for (const [key, value] of Object.entries(attrs)) run.change({ op: 'set', key, value });
+  const add = strings(d.tags);
+  const remove = strings(d.removeTags);
+  if (add.length > 0 || remove.length > 0) run.change({ op: 'tag', add, remove });
+}
+
+function joined(run: Run, e: KithEvent): void {
+  const p = run.profile;
+  const d = e.data;
+  if (p.joinedAt === null) {
+    p.joinedAt = e.at;
+    run.dirty = true;
+  }
+  if (run.state.leftAt !== null) run.state.leftAt = null;
+  applyProfileData(run, d);
+  const entry = str(d.entry);
+  if (entry !== null && p.source === null) {
+    const source = run.kernel.current.source.entries?.[entry]?.source ?? entry;
+    run.change({ op: 'profile', field: 'source', value: source });
+  }
+  const referrer = str(d.referrer);
+  if (referrer !== null && referrer !== p.id && p.referrer === null) {
+    run.change({ op: 'referrer', member: referrer, name: str(d.referrerName) });
+    run.emit(EVENTS.referralJoined, { member: p.id }, referrer);
+  }
+  touch(run, e.at);
+}
+
+function paid(run: Run, e: KithEvent): void {
+  const d = e.data;
+  const id = str(d.order) ?? str(d.orderId);
+  const order = id === null ? undefined : run.state.orders[id];
+  let amount: number;
+  if (order !== undefined) {
+    // a second notice of the same payment (a provider retry under another event id) counts once
+    if (order.status === 'paid') return;
+    order.status = 'paid';
+    order.paidAt = e.at;
+    amount = order.amount;
+  } else {
+    amount = typeof d.amount === 'number' && Number.isSafeInteger(d.amount) && d.amount >= 0 ? d.amount : 0;
+  }
+  run.profile.spent += amount;
+  run.profile.orders += 1;
+  run.dirty = true;
+  touch(run, e.at);
+}
+
+function refunded(run: Run, e: KithEvent): void {
+  const id = str(e.data.order) ?? str(e.data.orderId);
+  const order = id === null ? undefined : run.state.orders[id];
+  if (order === undefined || order.status !== 'paid') return;
+  order.status = 'refunded';
+  run.profile.spent -= order.amount;
+  run.profile.orders -= 1;
+  run.dirty = true;
+}
+
+function left(run: Run, e: KithEvent): void {
+  run.state.leftAt = e.at;
+  for (const [pool, group] of Object.entries(run.profile.groups)) {
+    run.request(GROUP_RELEASE, { pool, group }, null);
+    run.change({ op: 'group', pool, group: null });
+  }
+}
+
+/**
+ * What the engine itself learns from the events it knows (the profile's counters, orders,
+ * groups); mechanics and journeys react after this, so they see the updated member.
+ */
+export function applyBuiltins(run: Run, e: KithEvent): void {
+  switch (e.type) {
+    case EVENTS.memberJoined:
+      joined(run, e);
+      return;
+    case EVENTS.memberUpdated:
+      applyProfileData(run, e.data);
+      return;
+    case EVENTS.memberLeft:
+      left(run, e);
+      return;
+    case EVENTS.messageReceived:
+      run.profile.messages += 1;
+      run.dirty = true;
+      touch(run, e.at);
+      return;
+    case EVENTS.buttonClicked:
+      touch(run, e.at);
+      return;
+    case EVENTS.paymentSucceeded:
+      paid(run, e);
+      return;
+    case EVENTS.paymentRefunded:
+      refunded(run, e);
+      return;
+    case EVENTS.groupAssigned: {
+      const pool = str(e.data.pool);
+      const group = str(e.data.group);
+      if (pool !== null && group !== null) run.change({ op: 'group', pool, group });
+      return;
+    }
+    case EVENTS.referralJoined:
+      run.change({ op: 'count', field: 'referrals', delta: 1 });
+      return;
+  }
+}

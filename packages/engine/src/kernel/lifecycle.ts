@@ -1,0 +1,128 @@
+import type { CompiledJourney } from '../compile/types.js';
+import { EVENTS, type EventView } from '../model/event.js';
+import type { InstanceStatus, JourneyInstance } from '../model/instance.js';
+import type { EntryRecord } from '../model/member.js';
+import type { Run } from './run.js';
+import { timerKey } from './steps/wait.js';
+
+function entryId(journey: string, key: string): string {
+  return `${journey}\u0000${key}`;
+}
+
+export function instanceId(member: string, journey: string, key: string, run: number): string {
+  return key === '' ? `${member}:${journey}:${run}` : `${member}:${journey}[${key}]:${run}`;
+}
+
+/**
+ * The re-entry rule, per (member, journey, entry key): `once` ever; `always` whenever it triggers
+ * unless a run with the same key is still going (distinct keys run side by side); `after-exit`
+ * only when no run of the journey is going at all; `{ after }` once the cool-down since the last
+ * entry has passed and no run with the key is going.
+ */
+function mayEnter(run: Run, journey: CompiledJourney, record: EntryRecord | undefined): boolean {
+  const r = journey.reentry;
+  if (record === undefined) {
+    return r.kind !== 'after-exit' || !run.state.instances.some((i) => i.journey === journey.id);
+  }
+  switch (r.kind) {
+    case 'once':
+      return false;
+    case 'always':
+      return record.active === null;
+    case 'after-exit':
+      return record.active === null && !run.state.instances.some((i) => i.journey === journey.id);
+    case 'after':
+      return record.active === null && run.now - record.lastEnteredAt >= r.ms;
+  }
+}
+
+/** Starts a run of a journey for the member if its re-entry rule allows; returns it, or null. */
+export function startInstance(
+  run: Run,
+  journey: CompiledJourney,
+  event: EventView | null,
+  defaultKey: string,
+): JourneyInstance | null {
+  if (!journey.enabled) return null;
+  let key = defaultKey;
+  if (journey.entryKey !== null) {
+    run.scope.event = event;
+    const v = run.evaluate(journey.entryKey);
+    key = v === null || v === undefined ? defaultKey : String(v);
+  }
+  const id = entryId(journey.id, key);
+  const record = run.state.entries[id];
+  if (!mayEnter(run, journey, record)) return null;
+  const n = (record?.runs ?? 0) + 1;
+  const inst: JourneyInstance = {
+    id: instanceId(run.state.id, journey.id, key, n),
+    journey: journey.id,
+    version: run.kernel.current.version,
+    entryKey: key,
+    status: 'active',
+    pc: 0,
+    wait: null,
+    log: [],
+    event,
+    startedAt: run.now,
+    updatedAt: run.now,
+    endedAt: null,
+    goal: null,
+    reason: null,
+  };
+  run.state.entries[id] = { runs: n, lastEnteredAt: run.now, lastExitedAt: record?.lastExitedAt ?? null, active: inst.id };
+  run.state.instances.push(inst);
+  trace(run, 'entered', inst, null, null);
+  return inst;
+}
+
+/** Ends a run: cancels its timer, frees its entry, archives it, records its goal. */
+export function finishInstance(
+  run: Run,
+  inst: JourneyInstance,
+  status: Extract<InstanceStatus, 'completed' | 'exited'>,
+  goal: string | null,
+  reason: string | null,
+): void {
+  if (inst.wait !== null && inst.wait.until !== null) run.out.cancels.push(timerKey(run.tenant, inst.wait.token));
+  inst.wait = null;
+  inst.status = status;
+  inst.endedAt = run.now;
+  inst.updatedAt = run.now;
+  inst.goal = goal;
+  inst.reason = reason;
+  const list = run.state.instances;
+  const i = list.indexOf(inst);
+  if (i >= 0) list.splice(i, 1);
+  const record = run.state.entries[entryId(inst.journey, inst.entryKey)];
+  if (record !== undefined && record.active === inst.id) {
+    record.active = null;
+    record.lastExitedAt = run.now;
+  }
+  run.out.finished.push(inst);
+  trace(run, status, inst, null, reason);
+  if (goal !== null) {
+    run.change({ op: 'goal', goal });
+    run.emit(EVENTS.goalReached, { goal, journey: inst.journey, instance: inst.id });
+  }
+}
+
+export function trace(
+  run: Run,
+  kind: 'entered' | 'step' | 'parked' | 'completed' | 'exited',
+  inst: JourneyInstance,
+  step: string | null,
+  output: unknown,
+): void {
+  if (!run.kernel.options.trace) return;
+  run.out.trace.push({
+    kind,
+    at: run.now,
+    member: run.state.id,
+    journey: inst.journey,
+    instance: inst.id,
+    version: inst.version,
+    step,
+    output,
+  });
+}

@@ -1,0 +1,61 @@
+import type { Effect } from '../model/effect.js';
+import type { KithEvent } from '../model/event.js';
+import type { JourneyInstance } from '../model/instance.js';
+
+/** A durable timer: a wait's deadline, a schedule's next run, a mechanic's reminder. */
+export interface Timer {
+  /** Unique per tenant: setting the same key again replaces the timer. */
+  key: string;
+  tenant: string;
+  member: string | null;
+  at: number;
+  kind: 'wait' | 'schedule' | 'review' | 'mechanic';
+  /** For a wait, its token; for a schedule, the journey; for a mechanic, `mechanic:name`. */
+  name: string;
+  data: Readonly<Record<string, unknown>> | null;
+}
+
+/**
+ * A call to a shared-state service (group capacity, introductions, a mechanic's ledger): the
+ * pure core cannot touch other members, so it asks, and the runtime answers with a `reply`.
+ */
+export interface ServiceRequest {
+  service: string;
+  tenant: string;
+  member: string;
+  /** Where the answer goes (a parked step's wait token, or a mechanic's), or null for no answer. */
+  token: string | null;
+  input: Readonly<Record<string, unknown>>;
+}
+
+/** What observers (funnel analytics, the editor's live view) see of a run. */
+export interface TraceEntry {
+  kind: 'entered' | 'step' | 'parked' | 'completed' | 'exited';
+  at: number;
+  member: string;
+  journey: string;
+  instance: string;
+  version: string;
+  step: string | null;
+  output: unknown;
+}
+
+/** Everything one input produced; the runtime commits and carries it out. */
+export interface Outcome {
+  effects: Effect[];
+  timers: Timer[];
+  /** Keys of timers no longer needed (a wait ended early). */
+  cancels: string[];
+  /** Every event emitted while handling the input (the member's own were handled inline). */
+  events: KithEvent[];
+  /** Emitted events for other members or the community: the runtime ingests them. */
+  forward: KithEvent[];
+  requests: ServiceRequest[];
+  /** Runs that ended: archived by the store. */
+  finished: JourneyInstance[];
+  trace: TraceEntry[];
+}
+
+export function emptyOutcome(): Outcome {
+  return { effects: [], timers: [], cancels: [], events: [], forward: [], requests: [], finished: [], trace: [] };
+}

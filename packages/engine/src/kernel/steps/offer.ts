@@ -1,0 +1,92 @@
+import type { CompiledOffer, CompiledStepOf } from '../../compile/types.js';
+import { CONTINUE, type Control } from '../../compile/types.js';
+import { type CheckoutData, EFFECTS } from '../../model/effect.js';
+import { EVENTS } from '../../model/event.js';
+import type { Order } from '../../model/member.js';
+import type { Run } from '../run.js';
+import { sendMessage } from './send.js';
+
+/** The price for a tier: its tier price, else the offer's price. Integers in minor units only. */
+export function tierPrice(offer: CompiledOffer, tier: string): number {
+  const p = offer.tierPrice[tier];
+  return p ?? offer.price;
+}
+
+/** Creates the order at the member's tier price (fixed now, whatever happens to the tier later). */
+function createOrder(run: Run, offerId: string, paymentId: string): { order: Order; offer: CompiledOffer; url: string } | null {
+  const offer = run.playbook.offers.get(offerId);
+  if (offer === undefined) return null;
+  const inst = run.instance!;
+  const id = `${inst.id}@${run.step!.id}`;
+  const order: Order = {
+    id,
+    offer: offer.id,
+    amount: tierPrice(offer, run.profile.tier),
+    currency: offer.currency,
+    tier: run.profile.tier,
+    status: 'pending',
+    createdAt: run.now,
+    paidAt: null,
+    instance: inst.id,
+    step: run.step!.id,
+  };
+  run.state.orders[id] = order;
+  const url = run.kernel.options.checkoutUrl(run.tenant, id);
+  const checkout: CheckoutData = {
+    orderId: id,
+    offer: offer.id,
+    amount: order.amount,
+    currency: order.currency,
+    url,
+    member: run.state.id,
+  };
+  run.effect(EFFECTS.checkout, paymentId || offer.payment, checkout as unknown as Record<string, unknown>);
+  run.emit(EVENTS.orderCreated, { orderId: id, offer: offer.id, amount: order.amount, currency: order.currency });
+  return { order, offer, url };
+}
+
+const DEFAULT_TEXT = (scope: Record<string, unknown>): string => {
+  const offer = scope.offer as { name?: string } | null;
+  const checkout = scope.checkout as { url?: string } | null;
+  return `${offer?.name ?? ''} ${checkout?.url ?? ''}`.trim();
+};
+
+export function execOffer(step: CompiledStepOf<'offer'>, run: Run): Control {
+  const made = createOrder(run, step.offer, step.payment);
+  if (made === null) {
+    run.output = { error: `unknown offer '${step.offer}'` };
+    return CONTINUE;
+  }
+  const { order, offer, url } = made;
+  run.scope.offer = {
+    id: offer.id,
+    name: run.render(offer.name) ?? offer.id,
+    price: order.amount,
+    listPrice: offer.price,
+    currency: offer.currency,
+  };
+  run.scope.price = order.amount;
+  run.scope.checkout = { url, orderId: order.id };
+  const sent = sendMessage(
+    run,
+    {
+      channel: step.channel,
+      to: 'member',
+      text: null,
+      subject: null,
+      html: null,
+      image: null,
+      buttons: [],
+      critical: false,
+    },
+    step.text ?? DEFAULT_TEXT,
+  );
+  run.output = { orderId: order.id, amount: order.amount, currency: order.currency, message: sent.status };
+  return CONTINUE;
+}
+
+export function execCharge(step: CompiledStepOf<'charge'>, run: Run): Control {
+  const made = createOrder(run, step.offer, step.payment);
+  run.output = made === null ? { error: `unknown offer '${step.offer}'` } : { orderId: made.order.id, amount: made.order.amount };
+  return CONTINUE;
+}
