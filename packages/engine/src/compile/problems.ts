@@ -1,5 +1,6 @@
-import { compileExpression, type CompiledExpression, parseTemplate, renderTemplate } from '@kith/playbook';
+import { compileExpression, type CompiledExpression } from '@kith/playbook';
 import { durationMs } from '../time/duration.js';
+import { compileTemplate } from './template.js';
 import type { Render } from './types.js';
 
 /** A playbook the engine cannot run (the validator should have said so first). */
@@ -30,16 +31,12 @@ export class Problems {
     }
   }
 
-  /** Plain text renders as itself; only text with Liquid markup goes through the template engine. */
   template(source: string | undefined, where: string): Render | null {
     if (source === undefined) return null;
-    if (!source.includes('{{') && !source.includes('{%')) return () => source;
-    const parsed = parseTemplate(source);
-    if (!parsed.ok) {
-      this.add(where, parsed.error.message);
-      return () => '';
-    }
-    return (scope) => renderTemplate(source, scope);
+    const t = compileTemplate(source);
+    if (typeof t === 'function') return t;
+    this.add(where, t.error);
+    return () => '';
   }
 
   int(value: unknown, where: string, fallback = 0): number {

@@ -1,4 +1,4 @@
-import type { CompiledExpression, ResolvedPlaybook, StepKind } from '@kith/playbook';
+import type { CompiledExpression, ResolvedPlaybook } from '@kith/playbook';
 import type { Run } from '../kernel/run.js';
 
 /** A message template, parsed once: a constant when it has no Liquid markup. */
@@ -195,5 +195,4 @@ export interface CompiledPlaybook {
   plans: ReadonlyMap<string, unknown>;
   /** The longest event-wait timeout: how long an unmatched event is kept in an inbox. */
   inboxTtlMs: number;
-  stepKinds: readonly StepKind[];
 }

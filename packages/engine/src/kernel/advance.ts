@@ -12,7 +12,7 @@ import type { Outcome, Timer } from './outcome.js';
 import { Run } from './run.js';
 import { exitByCondition, runInstance } from './step-loop.js';
 import { INTRODUCE_INDEX, introductionKey } from './steps/introduce.js';
-import { matchesWait } from './steps/wait.js';
+import { matchesWait, timerKey } from './steps/wait.js';
 
 /** What can happen to a member. */
 export type Input =
@@ -188,6 +188,21 @@ function keepUnmatched(run: Run): void {
 }
 
 /**
+ * Keeps only the timers the final state still needs: a wait set and ended within the same input
+ * needs no timer, and a key cancelled and set again (a migrated wait) is a replacement.
+ */
+export function reconcileTimers(tenant: string, state: MemberState, out: Outcome): void {
+  const live = new Map<string, number>();
+  for (const inst of state.instances) {
+    if (inst.wait !== null && inst.wait.until !== null) live.set(timerKey(tenant, inst.wait.token), inst.wait.until);
+  }
+  const last = new Map<string, Timer>();
+  for (const t of out.timers) if (t.kind !== 'wait' || live.get(t.key) === t.at) last.set(t.key, t);
+  out.timers = [...last.values()];
+  out.cancels = out.cancels.filter((k) => !last.has(k) && !live.has(k));
+}
+
+/**
  * The engine's pure core: one input for one member → the member's new state (updated in place:
  * the caller owns `state` and must not share it while this runs) and an Outcome (effects, timers,
  * emitted events, service requests, finished runs). No I/O, no clock, no randomness: the same
@@ -234,7 +249,7 @@ export function advance(kernel: Kernel, state: MemberState, input: Input, now: n
     }
     case 'start': {
       const j = kernel.current.journeys.get(input.journey);
-      if (j === undefined) break;
+      if (j === undefined || state.leftAt !== null) break;
       run.scope.event = null;
       const seg = j.trigger.kind === 'schedule' ? j.trigger.segment : null;
       if (seg === null || isTruthy(seg(run.scope))) startInstance(run, j, null, input.key);
@@ -250,5 +265,6 @@ export function advance(kernel: Kernel, state: MemberState, input: Input, now: n
   }
   settle(run);
   if (run.unmatched.length > 0 || state.inbox.length > 0) keepUnmatched(run);
+  if (run.out.timers.length > 0 || run.out.cancels.length > 0) reconcileTimers(run.tenant, state, run.out);
   return run.out;
 }

@@ -1,3 +1,4 @@
+import { EFFECTS, type GroupAddData } from '../model/effect.js';
 import { EVENTS, type KithEvent } from '../model/event.js';
 import type { Run } from './run.js';
 
@@ -134,7 +135,13 @@ export function applyBuiltins(run: Run, e: KithEvent): void {
     case EVENTS.groupAssigned: {
       const pool = str(e.data.pool);
       const group = str(e.data.group);
-      if (pool !== null && group !== null) run.change({ op: 'group', pool, group });
+      if (pool === null || group === null) return;
+      run.change({ op: 'group', pool, group });
+      const channel = run.kernel.current.pools.get(pool)?.channel;
+      if (channel !== undefined) {
+        const data: GroupAddData = { pool, group, member: run.state.id, address: run.profile.identities[channel] ?? null };
+        run.effect(EFFECTS.groupAdd, channel, data as unknown as Record<string, unknown>);
+      }
       return;
     }
     case EVENTS.referralJoined:

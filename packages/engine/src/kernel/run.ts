@@ -59,6 +59,8 @@ export class Run {
   playbook: CompiledPlaybook;
   step: CompiledStep | null = null;
   slot = 0;
+  /** The step runs a second time, woken by a reply or a resume: its effects get their own slots. */
+  woken = false;
   output: unknown = null;
   wake: Wake | null = null;
   /** When the wait a migrated run was on began: its new wait keeps counting from there. */
@@ -142,7 +144,7 @@ export class Run {
     const step = this.step;
     const key =
       inst !== null && step !== null
-        ? `${this.tenant}/${inst.id}/${step.id}/${this.slot++}`
+        ? `${this.tenant}/${inst.id}/${step.id}/${this.woken ? 'w' : ''}${this.slot++}`
         : `${this.tenant}/${this.state.id}/${this.source}/${this.looseSlot++}`;
     const e: Effect = {
       key,

@@ -55,6 +55,7 @@ export function runInstance(run: Run, inst: JourneyInstance, wake: Wake | null):
         control = step.replay(done.output);
       } else {
         run.slot = 0;
+        run.woken = parkedHere;
         run.output = null;
         control = step.exec(run);
         run.wake = null;

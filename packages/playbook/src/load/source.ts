@@ -365,6 +365,7 @@ class ValueBuilder {
     if (isMap(node)) {
       const out: Record<string, unknown> = {};
       this.origins.set(out, { source: this.source, node });
+      const merges: unknown[] = [];
       for (const pair of node.items) {
         const key = pair.key;
         if (isScalar(key) && key.value !== null && typeof key.value !== 'object') {
@@ -375,12 +376,28 @@ class ValueBuilder {
           }
           if (key.tag && !CORE_TAGS.has(key.tag)) this.tagIssue(key);
           if (isMergeKey(pair)) {
+            // Refused, but merged all the same so that the rest is checked without follow-on
+            // "missing field" errors.
             this.issue('yaml-merge-key', key, {});
+            const value = pair.value as Node;
+            for (const item of isSeq(value) ? value.items : [value]) merges.push(this.build(item as Node, depth + 1));
             continue;
           }
           out[name] = this.build(pair.value as Node | null, depth + 1);
         } else {
+          // Not a name: nothing sensible can be checked past this.
           this.issue('yaml-complex-key', (key as Node | null) ?? node, {});
+          this.broken = true;
+        }
+      }
+      // Merged keys never override the mapping's own; earlier merges win over later ones.
+      for (const m of merges) {
+        if (m === null || typeof m !== 'object' || Array.isArray(m)) continue;
+        const origin = this.origins.get(m);
+        for (const [k, v] of Object.entries(m)) {
+          if (k in out) continue;
+          out[k] = v;
+          if (origin) this.origins.setKey(out, k, origin);
         }
       }
       return out;
@@ -427,9 +444,14 @@ class ValueBuilder {
   }
 }
 
+/** `<<: *anchor` or `<<: [*a, *b]`. */
 function isMergeKey(pair: Pair): boolean {
+  const v = pair.value;
   return (
-    isScalar(pair.key) && pair.key.value === '<<' && pair.key.type === Scalar.PLAIN && isAlias(pair.value)
+    isScalar(pair.key) &&
+    pair.key.value === '<<' &&
+    pair.key.type === Scalar.PLAIN &&
+    (isAlias(v) || (isSeq(v) && v.items.length > 0 && v.items.every((i) => isAlias(i))))
   );
 }
 

@@ -90,7 +90,7 @@ export const Wait = Type.Union(
     ),
     WaitEvent,
   ],
-  doc('Pause the journey: a duration, until a time, or until an event arrives (with a timeout).', [
+  doc('Pause the journey: a duration, until a time, or until an event arrives (with a timeout). After a wait for an event, `event` in later steps is the event that ended the wait.', [
     '1d',
     { until: '09:00' },
     { event: 'payment.succeeded', timeout: '3d' },
@@ -291,7 +291,7 @@ export const Step = Type.Recursive(
         wait: Wait,
         onTimeout: Type.Array(
           Self,
-          doc('With `wait` for an event: steps run when the wait times out.', [
+          doc('With `wait` for an event: steps run when the wait times out; afterwards the journey goes on after the wait step (end the branch with `exit` or `goal` to stop there).', [
             [{ id: 'remind', send: { via: 'group', text: 'Still thinking?' } }],
           ]),
         ),

@@ -110,23 +110,32 @@ export function resolvePlaybook(file: string, text: string, host: PlaybookHost |
       );
       break;
     }
-    if (chain.some((c) => c.file === target)) {
-      broken = true;
-      const cycle = [...chain.map((c) => c.file), target].map(shortName).join(' → ');
-      diagnostics.push(toDiagnostic(pathIssue('extends-cycle', specPath, { cycle }), locateIn));
-      break;
+    let content: string | undefined;
+    if (!chain.some((c) => c.file === target)) {
+      try {
+        content = host!.readFile(target);
+      } catch (e) {
+        broken = true;
+        diagnostics.push(
+          toDiagnostic(
+            pathIssue('extends-not-found', specPath, { spec, detail: (e as Error).message }),
+            locateIn,
+          ),
+        );
+        break;
+      }
     }
-    let content: string;
-    try {
-      content = host!.readFile(target);
-    } catch (e) {
+    // The playbook itself may have been named by a relative path and reached again by an
+    // absolute one: the same text under the same path tail is the same file.
+    const again = chain.findIndex(
+      (c) => c.file === target || (c.source.text === content && sameTail(c.file, target)),
+    );
+    if (again >= 0 || content === undefined || chain.length > MAX_EXTENDS) {
       broken = true;
-      diagnostics.push(
-        toDiagnostic(
-          pathIssue('extends-not-found', specPath, { spec, detail: (e as Error).message }),
-          locateIn,
-        ),
-      );
+      const files = [...chain.map((c) => c.file), target];
+      if (again >= 0) files[files.length - 1] = chain[again]!.file;
+      const cycle = files.map(shortName).join(' → ');
+      diagnostics.push(toDiagnostic(pathIssue('extends-cycle', specPath, { cycle }), locateIn));
       break;
     }
     const loaded = read(target, content);
@@ -163,6 +172,26 @@ export function resolvePlaybook(file: string, text: string, host: PlaybookHost |
   substituteParams(merged, result.params, declared, [], issues);
   result.value = merged;
   return result;
+}
+
+/** Templates deep enough to be a cycle the paths do not show (links, odd file systems). */
+const MAX_EXTENDS = 32;
+
+/** Whether one path ends with the other (relative) one, compared segment by segment. */
+function sameTail(a: string, b: string): boolean {
+  const parts = (p: string) => {
+    const out: string[] = [];
+    for (const seg of p.split(/[\\/]/)) {
+      if (seg === '' || seg === '.') continue;
+      if (seg === '..' && out.length > 0 && out.at(-1) !== '..') out.pop();
+      else out.push(seg);
+    }
+    return out;
+  };
+  const [x, y] = [parts(a), parts(b)];
+  const [short, long] = x.length <= y.length ? [x, y] : [y, x];
+  if (short.length === 0 || short.includes('..')) return false;
+  return short.every((seg, i) => seg === long[long.length - short.length + i]);
 }
 
 function shortName(path: string): string {
@@ -347,7 +376,15 @@ function checkOverrides(
     const [a, b] = target.includes('.') ? target.split('.', 2) : [undefined, target];
     const matches = steps.filter((s) => String(s.step.id) === b && (a === undefined || s.journey === a));
     if (matches.length !== 1) {
-      const detail = noTemplate || (matches.length > 1 ? `${matches.length} steps have this id; write \`journey.${b}\`` : '');
+      const names = steps.map((s) => `${s.journey}.${String(s.step.id)}`);
+      const near = suggest(target, a === undefined ? steps.map((s) => String(s.step.id)) : names);
+      const detail =
+        noTemplate ||
+        (matches.length > 1
+          ? `${matches.length} steps have this id; write \`journey.${b}\``
+          : near
+            ? `did you mean \`${near}\`?`
+            : '');
       report(pathIssue('override-unknown-step', ['overrides', target], { target, detail }, { key: true }));
       continue;
     }

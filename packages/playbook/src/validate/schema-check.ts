@@ -70,7 +70,21 @@ export function checkSchema(value: unknown, kind: DocumentKind = 'playbook'): Is
     seen.add(key);
     issues.push(issue);
   }
-  return issues;
+  // `stage:` instead of `stages:` is one mistake: the unknown field's "did you mean" says it all,
+  // so the missing field it names is not reported again.
+  const misspelt = new Set(
+    issues
+      .filter((i) => i.code === 'unknown-field' && i.args.suggestion && 'path' in i.at)
+      .map((i) => `${JSON.stringify((i.at as { path: unknown[] }).path.slice(0, -1))}|${i.args.suggestion}`),
+  );
+  return issues.filter(
+    (i) =>
+      !(
+        i.code === 'missing-field' &&
+        'path' in i.at &&
+        misspelt.has(`${JSON.stringify(i.at.path)}|${i.args.field}`)
+      ),
+  );
 }
 
 function pathOf(pointer: string, root: unknown): (string | number)[] {
@@ -224,7 +238,7 @@ function toIssue(e: ErrorObject, root: unknown): Issue | undefined {
         'missing-field',
         path,
         { field, where: where.en, whereZh: where.zh, description },
-        { key: typeof path.at(-1) === 'string' },
+        { key: path.length === 0 || typeof path.at(-1) === 'string' },
       );
     }
     case 'additionalProperties': {

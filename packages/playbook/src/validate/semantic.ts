@@ -367,12 +367,13 @@ function checkSteps(playbook: Record<string, unknown>, issues: Issue[]) {
         variants.set(v.variant, vi);
       });
     }
-    // Duplicate step ids within the journey.
+    // Duplicate step ids within the journey (this journey, not another one with the same id).
     if (typeof step.id === 'string') {
-      let seen = seenByJourney.get(journey);
+      const journeyKey = path.slice(0, 4).join('/');
+      let seen = seenByJourney.get(journeyKey);
       if (!seen) {
         seen = new Map();
-        seenByJourney.set(journey, seen);
+        seenByJourney.set(journeyKey, seen);
       }
       const first = seen.get(step.id);
       if (first) {

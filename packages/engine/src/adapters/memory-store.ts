@@ -1,0 +1,206 @@
+import type { Effect, OutboxEntry } from '../model/effect.js';
+import type { JourneyInstance } from '../model/instance.js';
+import type { MemberState } from '../model/member.js';
+import type { CommitResult, MemberCommit, PublishedVersion, SettleUpdate, Store } from '../ports/store.js';
+import { MinHeap } from '../util/heap.js';
+
+export interface MemoryStoreOptions {
+  /**
+   * Copy state on every load and commit, as a database would. Off by default: a single runtime
+   * serialises each member's work, so it may hand out the live object (no copying — the fast path
+   * simulations need). Turn it on when several runtimes share one store, like workers sharing
+   * PostgreSQL.
+   */
+  isolate?: boolean;
+  /** Keep finished journey runs (tests, the editor); off for large simulations. */
+  keepFinished?: boolean;
+}
+
+interface Due {
+  at: number;
+  seq: number;
+  id: string;
+}
+
+const clone: <T>(v: T) => T = (v) => structuredClone(v);
+
+/** The whole Store in memory: tests, simulation, and a reference for store-sql. */
+export class MemoryStore implements Store {
+  private readonly isolate: boolean;
+  private readonly keepFinished: boolean;
+  private readonly members = new Map<string, Map<string, MemberState>>();
+  private readonly events = new Map<string, Set<string>>();
+  private readonly outbox = new Map<string, OutboxEntry>();
+  private readonly dueHeap = new MinHeap<Due>();
+  private readonly dueSeq = new Map<string, number>();
+  private seq = 0;
+  private readonly shared = new Map<string, unknown>();
+  private readonly published = new Map<string, PublishedVersion[]>();
+  readonly finished = new Map<string, JourneyInstance[]>();
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.isolate = options.isolate ?? false;
+    this.keepFinished = options.keepFinished ?? true;
+  }
+
+  private tenantMembers(tenant: string): Map<string, MemberState> {
+    let m = this.members.get(tenant);
+    if (m === undefined) {
+      m = new Map();
+      this.members.set(tenant, m);
+    }
+    return m;
+  }
+
+  private seen(tenant: string): Set<string> {
+    let s = this.events.get(tenant);
+    if (s === undefined) {
+      s = new Set();
+      this.events.set(tenant, s);
+    }
+    return s;
+  }
+
+  async loadMember(tenant: string, member: string): Promise<MemberState | undefined> {
+    return this.loadMemberNow(tenant, member);
+  }
+
+  loadMemberNow(tenant: string, member: string): MemberState | undefined {
+    const s = this.members.get(tenant)?.get(member);
+    return s === undefined || !this.isolate ? s : clone(s);
+  }
+
+  async commitMember(c: MemberCommit): Promise<CommitResult> {
+    const members = this.tenantMembers(c.tenant);
+    const current = members.get(c.state.id);
+    if ((current?.rev ?? 0) !== c.expectedRev) return 'conflict';
+    if (c.eventId !== null) {
+      const seen = this.seen(c.tenant);
+      if (seen.has(c.eventId)) return 'duplicate';
+      seen.add(c.eventId);
+    }
+    c.state.rev = c.expectedRev + 1;
+    members.set(c.state.id, this.isolate ? clone(c.state) : c.state);
+    for (const e of c.effects) this.enqueue(e);
+    if (this.keepFinished && c.finished.length > 0) {
+      let list = this.finished.get(c.tenant);
+      if (list === undefined) {
+        list = [];
+        this.finished.set(c.tenant, list);
+      }
+      for (const f of c.finished) list.push(this.isolate ? clone(f) : f);
+    }
+    return 'ok';
+  }
+
+  private enqueue(effect: Effect): void {
+    const id = `${effect.tenant}\u0000${effect.key}`;
+    // the same idempotency key twice (a replayed input) is one effect
+    if (this.outbox.has(id)) return;
+    this.outbox.set(id, {
+      effect,
+      status: 'pending',
+      attempts: 0,
+      availableAt: effect.notBefore,
+      lastError: null,
+      settledAt: null,
+    });
+    this.pushDue(id, effect.notBefore);
+  }
+
+  private pushDue(id: string, at: number): void {
+    const seq = this.seq++;
+    this.dueSeq.set(id, seq);
+    this.dueHeap.push({ at, seq, id });
+  }
+
+  async consumeEvent(tenant: string, eventId: string): Promise<boolean> {
+    const seen = this.seen(tenant);
+    if (seen.has(eventId)) return false;
+    seen.add(eventId);
+    return true;
+  }
+
+  async hasEvent(tenant: string, eventId: string): Promise<boolean> {
+    return this.events.get(tenant)?.has(eventId) ?? false;
+  }
+
+  async *memberIds(tenant: string): AsyncIterable<string> {
+    yield* [...(this.members.get(tenant)?.keys() ?? [])];
+  }
+
+  memberCount(tenant: string): number {
+    return this.members.get(tenant)?.size ?? 0;
+  }
+
+  async dueEffects(now: number, limit: number): Promise<OutboxEntry[]> {
+    const out: OutboxEntry[] = [];
+    while (out.length < limit) {
+      const top = this.dueHeap.peek();
+      if (top === undefined || top.at > now) break;
+      this.dueHeap.pop();
+      const entry = this.outbox.get(top.id);
+      if (entry === undefined || entry.status !== 'pending' || this.dueSeq.get(top.id) !== top.seq) continue;
+      this.dueSeq.delete(top.id);
+      out.push(entry);
+    }
+    return out;
+  }
+
+  async nextEffectAt(): Promise<number | undefined> {
+    for (;;) {
+      const top = this.dueHeap.peek();
+      if (top === undefined) return undefined;
+      const entry = this.outbox.get(top.id);
+      if (entry !== undefined && entry.status === 'pending' && this.dueSeq.get(top.id) === top.seq) return top.at;
+      this.dueHeap.pop();
+    }
+  }
+
+  async settleEffect(tenant: string, key: string, u: SettleUpdate): Promise<void> {
+    const id = `${tenant}\u0000${key}`;
+    const entry = this.outbox.get(id);
+    if (entry === undefined) return;
+    entry.status = u.status;
+    entry.attempts = u.attempts;
+    entry.availableAt = u.availableAt;
+    entry.lastError = u.lastError;
+    entry.settledAt = u.settledAt;
+    if (u.status === 'pending') this.pushDue(id, u.availableAt);
+  }
+
+  async getEffect(tenant: string, key: string): Promise<OutboxEntry | undefined> {
+    return this.outbox.get(`${tenant}\u0000${key}`);
+  }
+
+  async deadLetters(tenant: string): Promise<OutboxEntry[]> {
+    return [...this.outbox.values()].filter((e) => e.effect.tenant === tenant && e.status === 'dead');
+  }
+
+  /** Every outbox entry of a tenant, in insertion order (tests, the editor). */
+  outboxOf(tenant: string): OutboxEntry[] {
+    return [...this.outbox.values()].filter((e) => e.effect.tenant === tenant);
+  }
+
+  async readShared<T>(tenant: string, namespace: string, key: string): Promise<T | undefined> {
+    return this.shared.get(`${tenant}\u0000${namespace}\u0000${key}`) as T | undefined;
+  }
+
+  async updateShared<T>(tenant: string, namespace: string, key: string, update: (current: T | undefined) => T): Promise<T> {
+    const id = `${tenant}\u0000${namespace}\u0000${key}`;
+    // synchronous read-modify-write: atomic in a single JavaScript thread
+    const next = update(this.shared.get(id) as T | undefined);
+    this.shared.set(id, next);
+    return next;
+  }
+
+  async savePublished(tenant: string, version: PublishedVersion): Promise<void> {
+    const list = this.published.get(tenant) ?? [];
+    list.push(this.isolate ? clone(version) : version);
+    this.published.set(tenant, list);
+  }
+
+  async listPublished(tenant: string): Promise<PublishedVersion[]> {
+    return [...(this.published.get(tenant) ?? [])];
+  }
+}

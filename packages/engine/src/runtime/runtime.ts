@@ -1,0 +1,413 @@
+import type { ResolvedPlaybook } from '@kith/playbook';
+import { compilePlaybook } from '../compile/compile.js';
+import type { CompiledPlaybook } from '../compile/types.js';
+import { advance, type Input, reconcileTimers } from '../kernel/advance.js';
+import { DEFAULT_KERNEL_OPTIONS, type Kernel, type KernelOptions } from '../kernel/context.js';
+import type { Outcome, Timer } from '../kernel/outcome.js';
+import { timerKey } from '../kernel/steps/wait.js';
+import type { Mechanic, MechanicEvent, ServiceEnv, ServiceHandler } from '../mechanics/types.js';
+import type { OutboxEntry } from '../model/effect.js';
+import type { EventInput, KithEvent } from '../model/event.js';
+import { type MemberState, newMemberState } from '../model/member.js';
+import type { Clock } from '../ports/clock.js';
+import type { Effects } from '../ports/effects.js';
+import type { Scheduler } from '../ports/scheduler.js';
+import type { Store } from '../ports/store.js';
+import { nextCronRun } from '../time/cron.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { type MigrationPreview, MigrationTally } from './migration.js';
+import { type DispatchReport, Dispatcher } from './outbox.js';
+import { GROUP_OPENED, GROUP_SERVICES } from './services/groups.js';
+import { INTRODUCTION_SERVICES } from './services/introductions.js';
+import { TenantPlaybooks } from './tenants.js';
+
+export interface RuntimeOptions {
+  store: Store;
+  scheduler: Scheduler;
+  clock: Clock;
+  effects: Effects;
+  mechanics?: readonly Mechanic[];
+  retry?: Partial<RetryPolicy>;
+  kernel?: Partial<KernelOptions>;
+  /** Extra or replacement shared-state services (a SQL store may bring its own group directory). */
+  services?: Readonly<Record<string, ServiceHandler>>;
+  /** Sees every committed outcome (funnel analytics, live views); must not throw. */
+  observer?: (tenant: string, member: string, outcome: Outcome) => void;
+}
+
+export interface PublishOptions {
+  version: string;
+  params?: Readonly<Record<string, unknown>>;
+}
+
+export interface PublishReport extends MigrationPreview {
+  /** Members whose runs were moved or ended by the migrate map. */
+  migrated: number;
+}
+
+export type IngestStatus = 'processed' | 'duplicate';
+
+export interface TickReport {
+  timers: number;
+  effects: DispatchReport;
+}
+
+/** Commit retries on a compare-and-set conflict before giving up (another worker keeps winning). */
+const MAX_CONFLICTS = 16;
+
+function merge(into: Outcome, more: Outcome): void {
+  into.effects.push(...more.effects);
+  into.timers.push(...more.timers);
+  into.cancels.push(...more.cancels);
+  into.events.push(...more.events);
+  into.forward.push(...more.forward);
+  into.requests.push(...more.requests);
+  into.finished.push(...more.finished);
+  into.trace.push(...more.trace);
+}
+
+/**
+ * The engine with its ports: it loads a member, runs the pure core on one input, fulfils service
+ * requests, and commits state + consumed event + outbox atomically, then sets timers. Everything
+ * it knows about time comes from the Clock.
+ */
+export class Runtime {
+  readonly store: Store;
+  readonly scheduler: Scheduler;
+  readonly clock: Clock;
+  private readonly mechanics: readonly Mechanic[];
+  private readonly kernelOptions: KernelOptions;
+  private readonly tenants = new Map<string, TenantPlaybooks>();
+  private readonly locks = new KeyedMutex();
+  private readonly services: Map<string, ServiceHandler>;
+  private readonly dispatcher: Dispatcher;
+  private readonly forwarded: KithEvent[] = [];
+  private readonly observer: RuntimeOptions['observer'];
+  private draining = false;
+
+  constructor(options: RuntimeOptions) {
+    this.store = options.store;
+    this.scheduler = options.scheduler;
+    this.clock = options.clock;
+    this.mechanics = options.mechanics ?? [];
+    this.kernelOptions = { ...DEFAULT_KERNEL_OPTIONS, ...options.kernel };
+    this.observer = options.observer;
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    if (retry.maxAttempts < 1) throw new Error('retry.maxAttempts must be at least 1');
+    this.services = new Map(
+      Object.entries({
+        ...GROUP_SERVICES,
+        ...INTRODUCTION_SERVICES,
+        ...Object.assign({}, ...this.mechanics.map((m) => m.services ?? {})),
+        ...options.services,
+      }),
+    );
+    this.dispatcher = new Dispatcher(this.store, options.effects, retry, (t) => this.tenants.get(t)?.current?.delivery.perGroup ?? null);
+  }
+
+  private playbooks(tenant: string): TenantPlaybooks {
+    let t = this.tenants.get(tenant);
+    if (t === undefined) {
+      t = new TenantPlaybooks(tenant, this.mechanics, this.kernelOptions);
+      this.tenants.set(tenant, t);
+    }
+    return t;
+  }
+
+  /** The kernel of a tenant: for tools (simulation, `kith test`) that drive `advance` directly. */
+  kernel(tenant: string): Kernel {
+    return this.playbooks(tenant).kernel();
+  }
+
+  compile(playbook: ResolvedPlaybook, options: PublishOptions): CompiledPlaybook {
+    return compilePlaybook(playbook, { version: options.version, params: options.params ?? {}, mechanics: this.mechanics });
+  }
+
+  /** What publishing would do to runs in progress, without doing it. */
+  async preview(tenant: string, playbook: ResolvedPlaybook, options: PublishOptions): Promise<MigrationPreview> {
+    const next = this.compile(playbook, options);
+    const t = this.playbooks(tenant);
+    const tally = new MigrationTally(next, (v) => t.version(v));
+    for await (const id of this.store.memberIds(tenant)) {
+      const state = await this.store.loadMember(tenant, id);
+      if (state !== undefined) tally.add(state);
+    }
+    return tally.result();
+  }
+
+  /**
+   * Publishes a version: new runs start on it; runs in progress move by its `migrate` map or
+   * finish on their own version. Schedules and the stage review are (re)armed.
+   */
+  async publish(tenant: string, playbook: ResolvedPlaybook, options: PublishOptions): Promise<PublishReport> {
+    const next = this.compile(playbook, options);
+    const t = this.playbooks(tenant);
+    const hadVersions = t.current !== undefined;
+    t.add(next);
+    await this.store.savePublished(tenant, {
+      version: next.version,
+      publishedAt: this.clock.now(),
+      playbook,
+      params: { ...next.params },
+    });
+    await this.armTenantTimers(tenant, next);
+    const tally = new MigrationTally(next, (v) => t.version(v));
+    let migrated = 0;
+    if (hadVersions) {
+      for await (const id of this.store.memberIds(tenant)) {
+        const state = await this.store.loadMember(tenant, id);
+        if (state === undefined || !tally.add(state)) continue;
+        await this.process(tenant, id, { kind: 'migrate' }, null, this.clock.now());
+        migrated++;
+      }
+      await this.drain();
+    }
+    return { ...tally.result(), migrated };
+  }
+
+  private async armTenantTimers(tenant: string, pb: CompiledPlaybook): Promise<void> {
+    const now = this.clock.now();
+    const timers: Timer[] = [];
+    for (const j of pb.triggers.schedules) {
+      if (j.trigger.kind !== 'schedule') continue;
+      const at = nextCronRun(j.trigger.cron, j.trigger.zone, now);
+      if (at !== undefined) {
+        timers.push({ key: `schedule:${j.id}`, tenant, member: null, at, kind: 'schedule', name: j.id, data: null });
+      }
+    }
+    if (pb.stageReviewMs !== null) {
+      timers.push({ key: 'review', tenant, member: null, at: now + pb.stageReviewMs, kind: 'review', name: 'review', data: null });
+    }
+    if (timers.length > 0) await this.scheduler.schedule(timers);
+  }
+
+  /** Takes an event in. The same (tenant, id) twice has no second effect. */
+  async ingest(input: EventInput): Promise<IngestStatus> {
+    const event: KithEvent = {
+      tenant: input.tenant,
+      id: input.id,
+      type: input.type,
+      member: input.member ?? null,
+      at: input.at ?? this.clock.now(),
+      data: input.data ?? {},
+    };
+    const status = await this.ingestEvent(event);
+    await this.drain();
+    return status;
+  }
+
+  private async ingestEvent(event: KithEvent): Promise<IngestStatus> {
+    if (event.member !== null) {
+      return this.process(event.tenant, event.member, { kind: 'event', event }, event.id, this.clock.now());
+    }
+    if (!(await this.store.consumeEvent(event.tenant, event.id))) return 'duplicate';
+    await this.community(event);
+    return 'processed';
+  }
+
+  private async community(event: KithEvent): Promise<void> {
+    if (event.type === 'group.opened') {
+      await this.call({ service: GROUP_OPENED, tenant: event.tenant, member: '', token: null, input: event.data }, event.tenant);
+    }
+    const t = this.tenants.get(event.tenant);
+    const pb = t?.current;
+    if (pb === undefined) return;
+    let n = 0;
+    for (const m of this.mechanics) {
+      if (m.onCommunityEvent === undefined || !pb.plans.has(m.name)) continue;
+      const out = m.onCommunityEvent({ tenant: event.tenant, now: this.clock.now(), plan: pb.plans.get(m.name), playbook: pb }, event);
+      for (const e of out?.events ?? []) {
+        this.forwarded.push({
+          tenant: event.tenant,
+          id: `${event.id}~${m.name}~${n++}`,
+          type: e.type,
+          member: e.member ?? null,
+          at: event.at,
+          data: e.data ?? {},
+        });
+      }
+    }
+  }
+
+  /** Resumes the wait with this token (`instance@step`); kept if the wait is not saved yet. */
+  async resume(tenant: string, member: string, token: string, data: Record<string, unknown> = {}, id = token): Promise<void> {
+    await this.process(tenant, member, { kind: 'resume', id, token, data }, `resume:${id}`, this.clock.now());
+    await this.drain();
+  }
+
+  private async call(req: Parameters<ServiceHandler>[0], tenant: string): Promise<Record<string, unknown>> {
+    const handler = this.services.get(req.service);
+    if (handler === undefined) throw new Error(`no service '${req.service}'`);
+    const pb = this.playbooks(tenant).kernel().current;
+    let n = 0;
+    const env: ServiceEnv = {
+      store: this.store,
+      playbook: pb,
+      now: this.clock.now(),
+      forward: (e: MechanicEvent & { member: string | null }) => {
+        this.forwarded.push({
+          tenant,
+          id: `svc:${req.service}:${req.member}:${req.token ?? ''}:${n++}`,
+          type: e.type,
+          member: e.member,
+          at: this.clock.now(),
+          data: e.data ?? {},
+        });
+      },
+    };
+    return handler(req, env);
+  }
+
+  /**
+   * One input for one member, serialised per member in this process and compare-and-set against
+   * other processes: on a conflict the input runs again on fresh state (with the same `now`).
+   */
+  private async process(tenant: string, member: string, input: Input, eventId: string | null, now: number): Promise<IngestStatus> {
+    const kernel = this.kernel(tenant);
+    return this.locks.run(`${tenant}\u0000${member}`, async () => {
+      for (let attempt = 0; ; attempt++) {
+        if (eventId !== null && (await this.store.hasEvent(tenant, eventId))) return 'duplicate';
+        const loaded = await this.store.loadMember(tenant, member);
+        const state: MemberState = loaded ?? newMemberState(tenant, member);
+        const expectedRev = state.rev;
+        const out = advance(kernel, state, input, now);
+        for (let i = 0; i < out.requests.length; i++) {
+          const req = out.requests[i]!;
+          const output = await this.call(req, tenant);
+          if (req.token !== null) merge(out, advance(kernel, state, { kind: 'reply', token: req.token, output }, now));
+        }
+        if (out.requests.length > 0) reconcileTimers(tenant, state, out);
+        const result = await this.store.commitMember({
+          tenant,
+          state,
+          expectedRev,
+          eventId,
+          effects: out.effects,
+          finished: out.finished,
+        });
+        if (result === 'duplicate') return 'duplicate';
+        if (result === 'conflict') {
+          if (attempt >= MAX_CONFLICTS) throw new Error(`member '${member}' keeps changing under us`);
+          continue;
+        }
+        if (out.cancels.length > 0) await this.scheduler.cancel(tenant, out.cancels);
+        if (out.timers.length > 0) await this.scheduler.schedule(out.timers);
+        for (const e of out.forward) this.forwarded.push(e);
+        this.observer?.(tenant, member, out);
+        return 'processed';
+      }
+    });
+  }
+
+  /** Ingests events emitted for other members (referrals, introductions, waitlists). */
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let e = this.forwarded.shift(); e !== undefined; e = this.forwarded.shift()) await this.ingestEvent(e);
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Handles one due timer. */
+  async fire(timer: Timer): Promise<void> {
+    if (timer.member !== null) {
+      await this.process(timer.tenant, timer.member, { kind: 'timer', timer }, null, this.clock.now());
+      return;
+    }
+    const pb = this.tenants.get(timer.tenant)?.current;
+    if (pb === undefined) return;
+    if (timer.kind === 'schedule') {
+      const j = pb.journeys.get(timer.name);
+      if (j?.trigger.kind !== 'schedule') return;
+      const key = new Date(timer.at).toISOString();
+      for await (const id of this.store.memberIds(timer.tenant)) {
+        await this.process(timer.tenant, id, { kind: 'start', journey: j.id, key }, null, this.clock.now());
+      }
+      const next = nextCronRun(j.trigger.cron, j.trigger.zone, timer.at);
+      if (next !== undefined) await this.scheduler.schedule([{ ...timer, at: next }]);
+    } else if (timer.kind === 'review' && pb.stageReviewMs !== null) {
+      for await (const id of this.store.memberIds(timer.tenant)) {
+        await this.process(timer.tenant, id, { kind: 'review', id: String(timer.at) }, null, this.clock.now());
+      }
+      await this.scheduler.schedule([{ ...timer, at: timer.at + pb.stageReviewMs }]);
+    }
+  }
+
+  /** Fires due timers, then delivers due effects, at the clock's current time. */
+  async tick(): Promise<TickReport> {
+    const now = this.clock.now();
+    let timers = 0;
+    for (;;) {
+      const due = await this.scheduler.takeDue(now, 1000);
+      if (due.length === 0) break;
+      for (const t of due) await this.fire(t);
+      timers += due.length;
+      await this.drain();
+    }
+    const effects = await this.dispatcher.dispatch(now);
+    return { timers, effects };
+  }
+
+  /**
+   * With a virtual clock: moves time forward to `until`, stopping at every due timer and effect
+   * in order, so that a month runs in milliseconds and in the same order every time.
+   */
+  async runUntil(until: number, clock: { set(at: number): void }): Promise<void> {
+    for (;;) {
+      await this.tick();
+      const [t, e] = await Promise.all([this.scheduler.nextAt(), this.store.nextEffectAt()]);
+      const next = Math.min(t ?? Number.POSITIVE_INFINITY, e ?? Number.POSITIVE_INFINITY);
+      if (next > until) break;
+      clock.set(Math.max(next, this.clock.now()));
+    }
+    clock.set(until);
+    await this.tick();
+  }
+
+  async deadLetters(tenant: string): Promise<OutboxEntry[]> {
+    return this.store.deadLetters(tenant);
+  }
+
+  /** Puts a dead-lettered effect back in line; it is delivered at most once more (same key). */
+  async retryDeadLetter(tenant: string, key: string): Promise<boolean> {
+    return this.dispatcher.retryDead(tenant, key, this.clock.now());
+  }
+
+  async member(tenant: string, id: string): Promise<MemberState | undefined> {
+    return this.store.loadMember(tenant, id);
+  }
+
+  /**
+   * After a restart: recompiles the published versions and re-arms the timers of waiting runs
+   * (covers a crash between a member commit and setting its timer) and the tenant's schedules.
+   */
+  async recover(tenant: string): Promise<number> {
+    const t = this.playbooks(tenant);
+    if (t.current === undefined) {
+      for (const v of await this.store.listPublished(tenant)) {
+        t.add(this.compile(v.playbook as ResolvedPlaybook, { version: v.version, params: v.params }));
+      }
+    }
+    const current = t.current;
+    if (current === undefined) return 0;
+    await this.armTenantTimers(tenant, current);
+    let armed = 0;
+    for await (const id of this.store.memberIds(tenant)) {
+      const state = await this.store.loadMember(tenant, id);
+      const timers: Timer[] = [];
+      for (const inst of state?.instances ?? []) {
+        if (inst.wait?.until == null) continue;
+        const key = timerKey(tenant, inst.wait.token);
+        timers.push({ key, tenant, member: id, at: inst.wait.until, kind: 'wait', name: inst.wait.token, data: null });
+      }
+      if (timers.length > 0) {
+        await this.scheduler.schedule(timers);
+        armed += timers.length;
+      }
+    }
+    return armed;
+  }
+}
