@@ -106,5 +106,5 @@ function viaKernel(): void {
   );
 }
 
-viaKernel();
+if (process.argv[3] !== 'runtime') viaKernel();
 if (process.argv[3] !== 'kernel') await viaRuntime();

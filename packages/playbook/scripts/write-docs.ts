@@ -8,6 +8,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, stringify } from 'yaml';
+import { FUNCTION_DEFS } from '../src/expr/functions.js';
 import { FUNCTIONS } from '../src/expr/index.js';
 import { ID_PATTERN, PARAM_REF_PATTERN } from '../src/schema/common.js';
 import { playbookJsonSchema } from '../src/schema/json.js';
@@ -167,7 +168,11 @@ function at(path: string): S {
   let s = ROOT;
   for (const seg of path ? path.split('/') : []) {
     const next =
-      seg === '[]' ? s.items : seg === '*' ? Object.values(s.patternProperties ?? {})[0] : s.properties?.[seg];
+      seg === '[]'
+        ? s.items
+        : seg === '*'
+          ? Object.values(s.patternProperties ?? {})[0]
+          : s.properties?.[seg];
     if (!next) throw new Error(`write-docs: no schema at ${path} (${seg})`);
     s = next;
   }
@@ -199,7 +204,7 @@ function typeOf(s: S, plural = false): string {
     const branches = s.anyOf.filter((b) => !isParamRef(b));
     const words = branches.every((b) => 'const' in b)
       ? [`one of ${branches.map((b) => code(b.const)).join(', ')}`]
-      : branches.map(typeOf);
+      : branches.map((b) => typeOf(b));
     if (branches.length < s.anyOf.length) words.push('`${params.x}`');
     return [...new Set(words)].join(' or ');
   }
@@ -211,13 +216,13 @@ function typeOf(s: S, plural = false): string {
   }
   const words: Record<string, string> = {
     string: 'text',
-    integer: 'integer',
-    number: 'number',
+    integer: plural ? 'integers' : 'integer',
+    number: plural ? 'numbers' : 'number',
     boolean: 'true or false',
     null: 'null',
     object: plural ? 'objects' : 'object',
   };
-  return words[s.type ?? ''] ?? 'any value';
+  return words[s.type ?? ''] ?? (plural ? 'any values' : 'any value');
 }
 
 const FORMAT_WORDS: Record<string, string> = {
@@ -246,7 +251,8 @@ const PATTERN_WORDS: Record<string, string> = {
   '^([01][0-9]|2[0-3]):[0-5][0-9]$': 'time of day `HH:MM`',
   '^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$': 'BCP 47 language tag',
   '^(100|[0-9]{1,2})(\\.[0-9]{1,2})?%$': 'percentage, e.g. `2.5%`',
-  '^(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*(@[~^<>=*0-9A-Za-z.| -]+)?$': 'plugin name, optionally `@` a version range',
+  '^(@[a-z0-9][a-z0-9._-]*/)?[a-z0-9][a-z0-9._-]*(@[~^<>=*0-9A-Za-z.| -]+)?$':
+    'plugin name, optionally `@` a version range',
 };
 
 /** Format, reference and range annotations of a field, in words. */
@@ -334,9 +340,11 @@ function examples(path: string, s: S): string[] {
 function where(path: string): string {
   if (!path) return 'the top level of the file';
   let out = '';
-  for (const seg of path.split('/')) {
-    out += seg === '[]' ? '[]' : seg === '*' ? '.<id>' : `${out ? '.' : ''}${seg}`;
-  }
+  const segs = path.split('/');
+  segs.forEach((seg, i) => {
+    const map = () => Object.keys(at(segs.slice(0, i).join('/')).patternProperties ?? {})[0] ?? '';
+    out += seg === '[]' ? '[]' : seg === '*' ? `.<${KEY_WORDS[map()] ?? 'key'}>` : `${out ? '.' : ''}${seg}`;
+  });
   return `\`${out}\``;
 }
 
@@ -372,7 +380,12 @@ function construct(sec: Section): string {
   // A union with an object form: a table of its literal values, then each other form.
   const literals = branches.filter((b) => 'const' in b);
   if (literals.length) {
-    parts.push(table(['Value', 'Meaning'], literals.map((b) => [code(b.const), b.description ?? ''])));
+    parts.push(
+      table(
+        ['Value', 'Meaning'],
+        literals.map((b) => [code(b.const), b.description ?? '']),
+      ),
+    );
   }
   for (const b of branches.filter((b) => !('const' in b))) {
     const intro = b.properties
@@ -388,8 +401,12 @@ function construct(sec: Section): string {
 
 function functionsTable(): string {
   return table(
-    ['Function', 'Description'],
-    Object.values(FUNCTIONS).map((f) => [`\`${f.signature}\``, f.description]),
+    ['Function', 'Method form', 'Description'],
+    Object.entries(FUNCTIONS).map(([name, f]) => {
+      const def = FUNCTION_DEFS[name];
+      const method = def?.method ? `\`x.${name}(${def.maxArgs > 1 ? '…' : ''})\`` : '';
+      return [`\`${f.signature}\``, method, f.description];
+    }),
   );
 }
 
@@ -418,7 +435,10 @@ function filtersTable(): string {
 
 /** Places whose message text has extra variables, with a sample path of each. */
 const PLACES: [string, (string | number)[]][] = [
-  ['the `text` of an `offer` step, and `offers`', ['stages', 's', 'journeys', 0, 'steps', 0, 'offer', 'text']],
+  [
+    'the `text` of an `offer` step, and `offers`',
+    ['stages', 's', 'journeys', 0, 'steps', 0, 'offer', 'text'],
+  ],
   ['the `text` of an `introduce` step', ['stages', 's', 'journeys', 0, 'steps', 0, 'introduce', 'text']],
   ['`rituals`', ['rituals', 'r', 'announce']],
   ['the `name` of a group pool', ['groups', 'g', 'name']],
@@ -429,9 +449,14 @@ function variablesTable(): string {
   const { roots } = descriptions();
   const rows = new Map<string, string[]>();
   const add = (root: string, place: string) => rows.set(root, [...(rows.get(root) ?? []), place]);
-  for (const r of TEMPLATE_ROOTS) add(r, (EXPRESSION_ROOTS as readonly string[]).includes(r) ? 'conditions and message text' : 'message text');
+  for (const r of TEMPLATE_ROOTS)
+    add(
+      r,
+      (EXPRESSION_ROOTS as readonly string[]).includes(r) ? 'conditions and message text' : 'message text',
+    );
   for (const r of EXPRESSION_ROOTS) if (!rows.has(r)) add(r, 'conditions');
-  for (const [label, sample] of PLACES) for (const r of extraTemplateRoots(sample)) add(r, `message text in ${label}`);
+  for (const [label, sample] of PLACES)
+    for (const r of extraTemplateRoots(sample)) add(r, `message text in ${label}`);
   return table(
     ['Variable', 'Available in', 'Meaning'],
     [...rows].map(([r, places]) => [`\`${r}\``, places.join('; '), roots[r] ?? '']),
@@ -486,11 +511,9 @@ export function renderDocs(): string {
     ...readdirSync(`${SRC}examples`).filter((f) => !anchors.has(f.replace(/\.yaml$/, ''))),
   ];
   if (extra.length) throw new Error(`write-docs: docs-src files that match no section: ${extra.join(', ')}`);
-  const toc: string[] = [];
   const body: string[] = [];
   for (const sec of SECTIONS) {
     if (slug(sec.title) !== sec.anchor) throw new Error(`write-docs: "${sec.title}" is not #${sec.anchor}`);
-    if (sec.level < 4) toc.push(`${'  '.repeat(sec.level - 2)}- [${sec.title}](#${sec.anchor})`);
     const parts = [`${'#'.repeat(sec.level)} ${sec.title}`];
     const text = prose(`${sec.anchor}.md`);
     if (text) parts.push(text);
@@ -500,7 +523,15 @@ export function renderDocs(): string {
     if (example) parts.push('A fuller example:', fence(example));
     body.push(parts.join('\n\n'));
   }
-  const head = '<!-- Generated by packages/playbook/scripts/write-docs.ts from the schema and packages/playbook/docs-src/. Do not edit by hand. -->';
+  // Contents: the second- and third-level headings of the body (not those inside examples).
+  const toc = [
+    ...body
+      .join('\n\n')
+      .replace(/^```[\s\S]*?^```$/gm, '')
+      .matchAll(/^(##|###) (.+)$/gm),
+  ].map(([, level, title]) => `${level === '###' ? '  ' : ''}- [${title}](#${slug(title!)})`);
+  const head =
+    '<!-- Generated by packages/playbook/scripts/write-docs.ts from the schema and packages/playbook/docs-src/; edit those, then run `pnpm --filter @kith/playbook docs`. -->';
   return `${[head, prose('intro.md'), '## Contents', toc.join('\n'), ...body].join('\n\n')}\n`;
 }
 

@@ -5,6 +5,8 @@
  */
 export type {
   CheckoutData,
+  DeliveryResult,
+  Effects,
   Effect,
   EventInput,
   GroupAddData,

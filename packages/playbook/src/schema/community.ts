@@ -6,6 +6,7 @@ import {
   Currency,
   Duration,
   doc,
+  EventName,
   Expression,
   Id,
   IdMap,
@@ -156,8 +157,11 @@ export const ModerationRule = Obj(
     links: Type.Boolean(doc('Any link in a message breaks the rule.', [true])),
     flood: Obj(
       {
-        messages: Int({ minimum: 2, ...doc('Messages…', [10]) }),
-        per: Duration('…within this window.', ['1m']),
+        messages: Int({
+          minimum: 2,
+          ...doc('How many messages from one member within `per` count as flooding.', [10]),
+        }),
+        per: Duration('The window `messages` are counted over.', ['1m']),
       },
       {
         additionalProperties: false,
@@ -457,7 +461,7 @@ export const StreakReward = Obj(
 
 export const Ritual = Obj(
   {
-    name: Template('Display name.', ['Friday reading club']),
+    name: Type.String(doc('Display name; `ritual.name` in messages.', ['Friday reading club'])),
     schedule: Cron('When the ritual happens (cron, in the ritual’s or the playbook’s time zone).'),
     timezone: TimeZone('Time zone of the schedule; defaults to the playbook’s.'),
     via: Ref('channels', 'Channel the ritual is announced on.', ['group']),
@@ -517,9 +521,9 @@ export const Signal = Obj(
     scope: Type.Union([Type.Literal('member'), Type.Literal('group'), Type.Literal('community')], {
       ...doc('Count per member, per group, or across the whole community.', ['community']),
     }),
-    emit: Type.String(
-      doc('Event emitted when the signal fires (default `signal.<id>`).', ['signal.late-night-makeup']),
-    ),
+    emit: EventName('Event emitted when the signal fires (default `signal.<id>`).', [
+      'signal.late-night-makeup',
+    ]),
     cooldown: Duration('Minimum time between two firings.', ['7d']),
   },
   {
@@ -552,8 +556,8 @@ export const QuietHours = Obj(
 
 export const FrequencyCap = Obj(
   {
-    max: Int({ minimum: 1, ...doc('Messages at most…', [3]) }),
-    per: Duration('…per this window.', ['1d']),
+    max: Int({ minimum: 1, ...doc('Most messages allowed within `per`.', [3]) }),
+    per: Duration('The window `max` applies to.', ['1d']),
     mode: Type.Union([Type.Literal('defer'), Type.Literal('skip')], {
       ...doc('Deliver when the window allows (`defer`) or drop the message (`skip`).', ['skip']),
     }),

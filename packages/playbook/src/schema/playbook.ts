@@ -197,7 +197,18 @@ export const Stage = Obj(
       'Checked on the periodic stage review: a member for whom it is false moves back down.',
       ['daysSince(member.lastActiveAt) < 60'],
     ),
-    journeys: Type.Array(Journey, doc('Journeys of this stage.', [[]])),
+    journeys: Type.Array(
+      Journey,
+      doc('Journeys of this stage.', [
+        [
+          {
+            journey: 'welcome',
+            on: 'member.joined',
+            steps: [{ id: 'hello', send: { via: 'group', text: 'Welcome!' } }],
+          },
+        ],
+      ]),
+    ),
   },
   {
     additionalProperties: false,
@@ -312,7 +323,11 @@ export const Playbook = Obj(
     stages: Stages,
     overrides: Type.Record(
       Type.String(),
-      Type.Record(Type.String(), AnyValue('A replacement value.', ['Welcome!'])),
+      Type.Record(Type.String(), AnyValue('A replacement value for this field of the step.', ['Welcome!']), {
+        ...doc('Fields of the step to replace, merged into the template’s step.', [
+          { send: { via: 'group', text: 'Welcome!' } },
+        ]),
+      }),
       {
         ...doc(
           'In a playbook that `extends` a template: patches to steps by id (`journey.step` or a unique step id), merged into the template’s step.',

@@ -29,12 +29,12 @@ const Button = Obj(
 export const Send = Obj(
   {
     via: Ref('channels', 'The channel instance to send through.', ['group']),
-    to: Type.String(
-      doc(
-        'Who receives it: `member` (a direct message, the default), `group` (the member’s group in the channel), or `referrer`.',
+    to: Type.Union([Type.Literal('member'), Type.Literal('group'), Type.Literal('referrer')], {
+      ...doc(
+        'Who receives it: `member` (a direct message, the default), `group` (the member’s group in the channel), or `referrer` (the member who invited this one).',
         ['member', 'group'],
       ),
-    ),
+    }),
     text: Template('Message text (Liquid template).', ['Welcome {{ member.name }} to {{ params.brand }}!']),
     subject: Template('Subject line, for email.', ['Your first week at {{ params.brand }}']),
     html: Template('HTML body, for email.', ['<p>Welcome {{ member.name }}</p>']),
@@ -90,11 +90,10 @@ export const Wait = Type.Union(
     ),
     WaitEvent,
   ],
-  doc('Pause the journey: a duration, until a time, or until an event arrives (with a timeout). After a wait for an event, `event` in later steps is the event that ended the wait.', [
-    '1d',
-    { until: '09:00' },
-    { event: 'payment.succeeded', timeout: '3d' },
-  ]),
+  doc(
+    'Pause the journey: a duration, until a time, or until an event arrives (with a timeout). After a wait for an event, `event` in later steps is the event that ended the wait.',
+    ['1d', { until: '09:00' }, { event: 'payment.succeeded', timeout: '3d' }],
+  ),
 );
 
 const Split = <T extends TSchema>(Self: T) =>
@@ -167,9 +166,10 @@ const OfferStep = Type.Union(
       {
         offer: Ref('offers', 'The offer id.', ['starter-box']),
         via: Ref('channels', 'Channel to send the checkout link through.', ['group']),
-        text: Template('Message around the link; `checkout.url` and `price` are available.', [
-          '{{ offer.name }} for you: {{ price | money: offer.currency }} {{ checkout.url }}',
-        ]),
+        text: Template(
+          'Message around the link; `offer`, `price` (the member’s tier price, minor units) and `checkout.url` are available.',
+          ['{{ offer.name }} for you: {{ price | money: offer.currency }} {{ checkout.url }}'],
+        ),
         payment: Ref('payments', 'Payment instance (default: the offer’s).', ['pay']),
       },
       {
@@ -214,7 +214,9 @@ const Introduce = Obj(
   {
     by: Type.Array(Type.String(doc('A member attribute.', ['city'])), {
       minItems: 1,
-      ...doc('Pair with members who share these attributes.', [['city', 'babyAgeMonths']]),
+      ...doc('Pair with members who share these attributes (names in `member.attributes`).', [
+        ['city', 'babyAgeMonths'],
+      ]),
     }),
     count: Int({ minimum: 1, maximum: 10, ...doc('How many introductions to make.', [1]) }),
     among: Expression('Only members for whom this holds are candidates.', ["member.stage == 'activate'"]),
@@ -235,7 +237,7 @@ const Introduce = Obj(
 
 const Call = Obj(
   {
-    plugin: Ref('plugins', 'A channel or payment instance id.', ['crm']),
+    plugin: Ref('plugins', 'The channel or payment instance whose action to call.', ['crm-hook']),
     action: Type.String(doc('The plugin action.', ['createTicket'])),
     with: Type.Record(
       Type.String(),
@@ -291,9 +293,10 @@ export const Step = Type.Recursive(
         wait: Wait,
         onTimeout: Type.Array(
           Self,
-          doc('With `wait` for an event: steps run when the wait times out; afterwards the journey goes on after the wait step (end the branch with `exit` or `goal` to stop there).', [
-            [{ id: 'remind', send: { via: 'group', text: 'Still thinking?' } }],
-          ]),
+          doc(
+            'With `wait` for an event: steps run when the wait times out; afterwards the journey goes on after the wait step (end the branch with `exit` or `goal` to stop there).',
+            [[{ id: 'remind', send: { via: 'group', text: 'Still thinking?' } }]],
+          ),
         ),
         if: Expression('A condition; `then` runs when it holds, `else` otherwise.', ['member.messages == 0']),
         then: Type.Array(
@@ -311,7 +314,7 @@ export const Step = Type.Recursive(
         split: Split(Self),
         set: Type.Record(
           Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
-          Type.String(doc('An expression for the new value.', ["'premium'"])),
+          Expression('An expression for the new value.', ["'premium'", 'now']),
           {
             ...doc('Set member attributes from expressions.', [{ plan: "'premium'", lastSeen: 'now' }]),
           },
@@ -328,7 +331,7 @@ export const Step = Type.Recursive(
         goal: Id('Record this goal and end the journey.', ['purchased']),
         exit: Type.Union(
           [Type.Literal(true), Type.String()],
-          doc('End the journey here (optionally with a reason).', [true, 'opted-out']),
+          doc('End the journey here: `true`, or a reason recorded in analytics.', [true, 'opted-out']),
         ),
       },
       {

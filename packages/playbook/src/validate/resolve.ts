@@ -217,6 +217,17 @@ function mergeValues(base: unknown, over: unknown, origins: Origins): unknown {
   return out;
 }
 
+/** A copy made by destructuring still comes from its original's YAML (and per-key origins). */
+function sameOrigin<T extends Record<string, unknown>>(copy: T, original: object, origins: Origins): T {
+  const o = origins.get(original);
+  if (o) origins.set(copy, o);
+  for (const k of Object.keys(copy)) {
+    const ko = origins.getKey(original, k);
+    if (ko) origins.setKey(copy, k, ko);
+  }
+  return copy;
+}
+
 /** Merge a playbook over its template: maps by id, stages by name, journeys by id, then overrides. */
 function mergePlaybook(
   base: Record<string, unknown>,
@@ -227,7 +238,11 @@ function mergePlaybook(
 ): Record<string, unknown> {
   const { stages: overStages, overrides, ...rest } = over;
   const { stages: baseStages, ...baseRest } = base;
-  const merged = mergeValues(baseRest, rest, origins) as Record<string, unknown>;
+  const merged = mergeValues(
+    sameOrigin(baseRest, base, origins),
+    sameOrigin(rest, over, origins),
+    origins,
+  ) as Record<string, unknown>;
   const stages = mergeStages(baseStages, overStages, origins);
   if (stages !== undefined) {
     merged.stages = stages;
@@ -267,7 +282,11 @@ function mergeStages(base: unknown, over: unknown, origins: Origins): unknown {
     }
     const { journeys: bj, ...bRest } = b;
     const { journeys: vj, ...vRest } = v;
-    const stage = mergeValues(bRest, vRest, origins) as Record<string, unknown>;
+    const stage = mergeValues(
+      sameOrigin(bRest, b, origins),
+      sameOrigin(vRest, v, origins),
+      origins,
+    ) as Record<string, unknown>;
     const journeys = mergeJourneys(bj, vj, origins);
     if (journeys !== undefined) {
       stage.journeys = journeys;

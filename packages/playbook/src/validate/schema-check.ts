@@ -59,7 +59,10 @@ function validator(kind: DocumentKind): Validator {
 export function checkSchema(value: unknown, kind: DocumentKind = 'playbook'): Issue[] {
   const validate = validator(kind);
   if (validate(value)) return [];
-  const errors = collapseAnyOf([...(validate.errors ?? [])], value);
+  let errors = collapseAnyOf([...(validate.errors ?? [])], value);
+  // `kith: null` breaks both `type: number` and `const: 1`: the allowed values say it once.
+  const valued = new Set(errors.filter((e) => e.keyword === 'const' || e.keyword === 'enum').map((e) => e.instancePath));
+  errors = errors.filter((e) => !(e.keyword === 'type' && valued.has(e.instancePath)));
   const issues: Issue[] = [];
   const seen = new Set<string>();
   for (const e of errors) {

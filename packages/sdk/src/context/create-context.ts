@@ -16,6 +16,9 @@ export interface ContextOptions<C> {
   attempt?: number;
 }
 
+/** The global fetch, looked up per call so that a test's stub of `globalThis.fetch` is seen. */
+const defaultFetch: Fetch = (input, init) => globalThis.fetch(input, init);
+
 /** Builds a v1 PluginContext; hosts and the test kit call this, plugins never do. */
 export function createPluginContext<C>(options: ContextOptions<C>): PluginContext<C> {
   const clock = options.clock ?? { now: () => Date.now() };
@@ -29,7 +32,7 @@ export function createPluginContext<C>(options: ContextOptions<C>): PluginContex
       secrets: options.secrets ?? [],
       sink: options.logSink ?? silentSink,
     }),
-    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    fetch: options.fetch ?? defaultFetch,
     clock,
     kv: options.kv ?? memoryKv(clock),
     idempotencyKey: options.idempotencyKey ?? null,

@@ -21,7 +21,7 @@ type Problems = string[];
 const isFn = (v: unknown) => typeof v === 'function';
 const blank = (v: unknown) => typeof v !== 'string' || v.trim() === '';
 
-function checkIdentity(def: PluginDefinition<TObject>, p: Problems): void {
+function checkIdentity(def: Pick<PluginDefinition<TObject>, 'name' | 'version' | 'displayName' | 'description' | 'contextVersion'>, p: Problems): void {
   if (!isPluginName(def.name)) {
     p.push(`name '${String(def.name)}' must be lower-case letters, digits, '.', '_' or '-' (npm style, optionally @scope/): ${PLUGIN_NAME_PATTERN}`);
   }
@@ -163,7 +163,7 @@ function deepFreeze<T>(value: T): T {
  */
 export function definePlugin<S extends TObject>(def: PluginDefinition<S>): Plugin<Static<S>> {
   const p: Problems = [];
-  checkIdentity(def as PluginDefinition<TObject>, p);
+  checkIdentity(def, p);
   checkConfig(def.config, p);
   const caps = def.capabilities ?? {};
   const channel = caps.channel ?? null;

@@ -1,0 +1,111 @@
+import { createPluginContext } from '../context/create-context.js';
+import type { PluginClock } from '../context/types.js';
+import type { DeliveryResult, Effect, Effects } from '../engine.js';
+import { type PluginErrorData, toPluginError } from '../errors/plugin-error.js';
+import { createRateLimiter, type RateLimiter } from '../rate-limit/limiter.js';
+import { memoryRateLimiterStore, type RateLimiterStore } from '../rate-limit/store.js';
+import { type AddressLookup, dispatchEffect, limitScope } from './dispatch.js';
+import type { PluginInstance } from './instance.js';
+
+/** What became of one delivery attempt. */
+export type DeliveryOutcome =
+  /** The plugin did it; `result` is what it returned (`{ providerMessageId }`, a checkout, an action's output). */
+  | { status: 'delivered'; result: unknown }
+  /** The rate limiter reserved a slot `waitMs` from now: deliver again then (not a failure). */
+  | { status: 'deferred'; waitMs: number }
+  | { status: 'failed'; error: PluginErrorData };
+
+
+/**
+ * An outcome in the engine's terms: a rate-limit wait is retryable after exactly that long;
+ * `transient` retries with the engine's backoff; `permanent` and `auth` dead-letter at once.
+ */
+export function toDeliveryResult(outcome: DeliveryOutcome): DeliveryResult {
+  if (outcome.status === 'delivered') return { ok: true };
+  if (outcome.status === 'deferred') {
+    return { ok: false, error: 'rate limit: waiting for a send slot', retryable: true, retryAfterMs: outcome.waitMs };
+  }
+  const e = outcome.error;
+  const error = `${e.kind}: ${e.message}`;
+  if (e.kind === 'rate-limited') return { ok: false, error, retryable: true, retryAfterMs: e.retryAfterMs ?? 1000 };
+  if (e.kind === 'transient') return { ok: false, error, retryable: true };
+  return { ok: false, error, retryable: false };
+}
+
+export interface DelivererOptions {
+  instances: Iterable<PluginInstance>;
+  clock?: PluginClock;
+  /** Where rate-limit buckets live; one store for every instance, keyed by connection. */
+  limiterStore?: RateLimiterStore;
+  addressOf?: AddressLookup;
+}
+
+/** The engine's `Effects` port, plus `attempt` for callers that want the plugin's result. */
+export interface EffectDeliverer extends Effects {
+  /** The same with the plugin's result and the error kind kept. */
+  attempt(effect: Effect, attempt: number): Promise<DeliveryOutcome>;
+}
+
+/**
+ * Delivers outbox effects through plugins: finds the instance named by `effect.target`, takes a
+ * rate-limit slot for its connection (and group / recipient), builds the context with the effect's
+ * idempotency key, calls the capability, and turns whatever was thrown into a PluginError kind.
+ *
+ * A slot reserved for a later instant is held for that effect: when the engine comes back with it
+ * at that time, it is sent without reserving again. Held slots live in this process; an effect
+ * picked up by another worker reserves anew, which wastes a slot but never exceeds a limit.
+ */
+export function createEffectDeliverer(options: DelivererOptions): EffectDeliverer {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const store = options.limiterStore ?? memoryRateLimiterStore();
+  const instances = new Map<string, { instance: PluginInstance; limiter: RateLimiter }>();
+  for (const instance of options.instances) {
+    instances.set(instance.id, { instance, limiter: createRateLimiter(instance.limits, store) });
+  }
+  const held = new Map<string, number>();
+
+  async function attempt(effect: Effect, attemptNo: number): Promise<DeliveryOutcome> {
+    const entry = instances.get(effect.target);
+    if (entry === undefined) {
+      return {
+        status: 'failed',
+        error: { kind: 'permanent', message: `no plugin instance '${effect.target}'`, retryAfterMs: null, status: null, code: null },
+      };
+    }
+    const { instance, limiter } = entry;
+    const now = clock.now();
+    const slot = held.get(effect.key);
+    if (slot === undefined) {
+      const wait = await limiter.reserve({ connection: instance.connection, ...limitScope(effect) }, now);
+      if (wait > 0) {
+        held.set(effect.key, now + wait);
+        return { status: 'deferred', waitMs: wait };
+      }
+    } else if (slot > now) {
+      return { status: 'deferred', waitMs: slot - now };
+    }
+    held.delete(effect.key);
+    const ctx = createPluginContext({
+      plugin: instance.plugin.name,
+      instance: instance.id,
+      config: instance.config,
+      secrets: instance.secrets,
+      fetch: instance.fetch,
+      clock,
+      kv: instance.kv,
+      logSink: instance.logSink,
+      idempotencyKey: effect.key,
+      attempt: attemptNo,
+    });
+    try {
+      return { status: 'delivered', result: await dispatchEffect(instance, effect, ctx, options.addressOf) };
+    } catch (e) {
+      return { status: 'failed', error: toPluginError(e).toJSON() };
+    }
+  }
+
+  return {
+    attempt,
+    deliver: async (effect, attemptNo) => toDeliveryResult(await attempt(effect, attemptNo)),
+  };
+}

@@ -1,0 +1,110 @@
+import type { OutboundRecipient } from '../channel/types.js';
+import type { PluginContext } from '../context/types.js';
+import type { CheckoutData, Effect, GroupAddData, GroupOpenData, MessageData, PluginCallData } from '../engine.js';
+import { PluginError } from '../errors/plugin-error.js';
+import type { PluginConfig } from '../plugin/types.js';
+import { checkValue } from '../schema/check.js';
+import type { PluginInstance } from './instance.js';
+
+/** Looks a member's address up on a channel (the runtime's member directory); for referrers. */
+export type AddressLookup = (member: string, channel: string) => Promise<string | null>;
+
+const EFFECT_TYPES = {
+  send: 'message.send',
+  checkout: 'payment.checkout',
+  groupOpen: 'group.open',
+  groupAdd: 'group.add',
+  call: 'plugin.call',
+} as const;
+
+async function recipient(data: MessageData, channel: string, addressOf: AddressLookup | undefined): Promise<OutboundRecipient> {
+  const to = data.to;
+  if (to.kind === 'member') return { kind: 'member', member: to.member, address: to.address };
+  if (to.kind === 'group') {
+    if (to.group === null) throw PluginError.permanent(`member ${to.member} is in no group on channel ${channel}`);
+    return { kind: 'group', group: to.group, pool: to.pool };
+  }
+  if (to.referrer === null) throw PluginError.permanent(`member ${to.member} has no referrer`);
+  return { kind: 'member', member: to.referrer, address: addressOf ? await addressOf(to.referrer, channel) : null };
+}
+
+function unsupported(instance: PluginInstance, what: string): PluginError {
+  return PluginError.permanent(`${instance.plugin.name} (instance ${instance.id}) cannot ${what}`);
+}
+
+/**
+ * Calls the capability an effect asks for. The engine produced `effect.data`, so its shape is
+ * trusted by type; action inputs come from playbook authors and are checked against the schema.
+ */
+export async function dispatchEffect(
+  instance: PluginInstance,
+  effect: Effect,
+  ctx: PluginContext<PluginConfig>,
+  addressOf?: AddressLookup,
+): Promise<unknown> {
+  const { channel, payment, actions } = instance.plugin.capabilities;
+  switch (effect.type) {
+    case EFFECT_TYPES.send: {
+      if (channel === null) throw unsupported(instance, 'send messages');
+      const data = effect.data as unknown as MessageData;
+      return channel.send(ctx, {
+        to: await recipient(data, instance.id, addressOf),
+        text: data.text,
+        subject: data.subject ?? null,
+        html: data.html ?? null,
+        image: data.image ?? null,
+        buttons: data.buttons ?? [],
+      });
+    }
+    case EFFECT_TYPES.groupOpen: {
+      if (channel?.createGroup === undefined) throw unsupported(instance, 'create groups');
+      const data = effect.data as unknown as GroupOpenData;
+      const members = await Promise.all(
+        data.members.map(async (m) => ({ member: m, address: addressOf ? await addressOf(m, instance.id) : null })),
+      );
+      return channel.createGroup(ctx, { group: data.group, name: data.name, members });
+    }
+    case EFFECT_TYPES.groupAdd: {
+      if (channel?.addMember === undefined) throw unsupported(instance, 'add members to groups');
+      const data = effect.data as unknown as GroupAddData;
+      await channel.addMember(ctx, { group: data.group, member: data.member, address: data.address });
+      return null;
+    }
+    case EFFECT_TYPES.checkout: {
+      if (payment === null) throw unsupported(instance, 'create checkouts');
+      const data = effect.data as unknown as CheckoutData;
+      return payment.checkout(ctx, {
+        order: data.orderId,
+        offer: data.offer,
+        amount: data.amount,
+        currency: data.currency,
+        member: data.member,
+      });
+    }
+    case EFFECT_TYPES.call: {
+      const data = effect.data as unknown as PluginCallData;
+      const action = Object.hasOwn(actions, data.action) ? actions[data.action] : undefined;
+      if (action === undefined) throw unsupported(instance, `run action '${data.action}' (it has: ${Object.keys(actions).join(', ') || 'none'})`);
+      const issues = checkValue(action.input, data.input);
+      if (issues.length > 0) {
+        throw PluginError.permanent(`input of ${data.action}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`);
+      }
+      return action.run(ctx, data.input);
+    }
+    default:
+      throw unsupported(instance, `handle effects of type '${effect.type}'`);
+  }
+}
+
+/** The recipient and group a send is counted against, for rate limits. */
+export function limitScope(effect: Effect): { group: string | null; recipient: string | null } {
+  const data = effect.data as Record<string, unknown>;
+  if (effect.type === EFFECT_TYPES.send) {
+    const to = (data as unknown as MessageData).to;
+    if (to?.kind === 'group') return { group: to.group, recipient: null };
+    if (to?.kind === 'member') return { group: null, recipient: to.address ?? to.member };
+    if (to?.kind === 'referrer') return { group: null, recipient: to.referrer };
+  }
+  const group = typeof data.group === 'string' ? data.group : null;
+  return { group, recipient: null };
+}
