@@ -1,22 +1,25 @@
 /**
  * Prints member-steps per second for a simple 3-step journey (send, wait 1d, send) on the
  * in-memory adapters, through the full Runtime (ports, outbox, timers) and through the bare
- * kernel (`advance`). A figure, not a test: `pnpm tsx --conditions=source packages/engine/scripts/bench-journey.ts [members]`.
+ * kernel (`advance`). A figure, not a test:
+ *   pnpm tsx --conditions=source packages/engine/scripts/bench-journey.ts [members] [kernel|runtime]
+ * (add `node --expose-gc --import tsx/esm` to also print heap per member).
  */
-import { parse } from 'yaml';
+
 import type { ResolvedPlaybook } from '@kith/playbook';
+import { parse } from 'yaml';
 import {
   advance,
   compilePlaybook,
-  type Kernel,
   DEFAULT_KERNEL_OPTIONS,
+  type Kernel,
+  type MemberState,
   MemoryEffects,
   MemoryScheduler,
   MemoryStore,
   newMemberState,
   Runtime,
   VirtualClock,
-  type MemberState,
 } from '../src/index.js';
 
 const YAML = `
@@ -55,7 +58,13 @@ async function viaRuntime(): Promise<void> {
   await runtime.publish('t', playbook, { version: '1' });
   const t0 = performance.now();
   for (let i = 0; i < members; i++) {
-    await runtime.ingest({ tenant: 't', id: `j${i}`, type: 'member.joined', member: `m${i}`, data: { name: `M${i}` } });
+    await runtime.ingest({
+      tenant: 't',
+      id: `j${i}`,
+      type: 'member.joined',
+      member: `m${i}`,
+      data: { name: `M${i}` },
+    });
   }
   await runtime.runUntil(start + 3 * 86_400_000, clock);
   const ms = performance.now() - t0;
@@ -83,7 +92,17 @@ function viaKernel(): void {
     const out = advance(
       kernel,
       s,
-      { kind: 'event', event: { tenant: 't', id: `j${i}`, type: 'member.joined', member: `m${i}`, at: start, data: { name: `M${i}` } } },
+      {
+        kind: 'event',
+        event: {
+          tenant: 't',
+          id: `j${i}`,
+          type: 'member.joined',
+          member: `m${i}`,
+          at: start,
+          data: { name: `M${i}` },
+        },
+      },
       start,
     );
     effects += out.effects.length;
@@ -94,13 +113,32 @@ function viaKernel(): void {
     const out = advance(
       kernel,
       s,
-      { kind: 'timer', timer: { key: wait.token, tenant: 't', member: s.id, at: wait.until!, kind: 'wait', name: wait.token, data: null } },
+      {
+        kind: 'timer',
+        timer: {
+          key: wait.token,
+          tenant: 't',
+          member: s.id,
+          at: wait.until!,
+          kind: 'wait',
+          name: wait.token,
+          data: null,
+        },
+      },
       wait.until!,
     );
     effects += out.effects.length;
   }
   const ms = performance.now() - t0;
   const steps = members * 3;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc !== undefined) {
+    // with --expose-gc: what a million-member simulation has to hold
+    gc();
+    console.log(
+      `kernel:  ~${Math.round(process.memoryUsage().heapUsed / states.length)} bytes of heap per member`,
+    );
+  }
   console.log(
     `kernel:  ${members} members, ${steps} member-steps, ${effects} effects in ${ms.toFixed(0)} ms → ${Math.round((steps / ms) * 1000).toLocaleString('en')} member-steps/s`,
   );

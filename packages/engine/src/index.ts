@@ -3,7 +3,7 @@
  * pure function, and run them through ports (Store, Scheduler, Clock, Effects) with in-memory
  * adapters and a virtual clock for tests and simulation.
  */
-export { MemoryEffects, type Attempt } from './adapters/memory-effects.js';
+export { type Attempt, MemoryEffects } from './adapters/memory-effects.js';
 export { MemoryScheduler } from './adapters/memory-scheduler.js';
 export { MemoryStore, type MemoryStoreOptions } from './adapters/memory-store.js';
 export { VirtualClock } from './adapters/virtual-clock.js';
@@ -32,19 +32,22 @@ export { DEFAULT_KERNEL_OPTIONS, type Kernel, type KernelOptions } from './kerne
 export { deliveryTime } from './kernel/delivery.js';
 export { type MigrationMove, planMove } from './kernel/migrate.js';
 export type { Outcome, ServiceRequest, Timer, TraceEntry } from './kernel/outcome.js';
-export { Run, type RunScope, type Wake } from './kernel/run.js';
+export { Run, type RunScope, type StepRun, type Wake } from './kernel/run.js';
 export { pickVariant } from './kernel/steps/branch.js';
 export type { GroupAssignment } from './kernel/steps/group.js';
 export { tierPrice } from './kernel/steps/offer.js';
-export { sendMessage, type SendOutput } from './kernel/steps/send.js';
+export { type SendOutput, sendMessage } from './kernel/steps/send.js';
 export { waitToken } from './kernel/steps/wait.js';
 export {
+  type CommunityContext,
+  type CommunityOutput,
   defineMechanic,
   type Mechanic,
   type MechanicContext,
   type MechanicEffect,
   type MechanicEvent,
   type MechanicOutput,
+  type MechanicSchedule,
   type ServiceEnv,
   type ServiceHandler,
   type StepInfo,
@@ -81,3 +84,4 @@ export { nextCronRun } from './time/cron.js';
 export { durationMs } from './time/duration.js';
 export { fromWall, minuteOfDay, nextLocalTime, zoneOffset } from './time/zone.js';
 export { hash32, unitHash } from './util/hash.js';
+export { DEFAULT_MECHANICS } from './mechanics/index.js';

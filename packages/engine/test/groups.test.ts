@@ -14,13 +14,18 @@ function pool(spec: string): string {
   );
 }
 
-async function groupsOf(kit: Awaited<ReturnType<typeof createTestKit>>, ids: string[]): Promise<(string | undefined)[]> {
+async function groupsOf(
+  kit: Awaited<ReturnType<typeof createTestKit>>,
+  ids: string[],
+): Promise<(string | undefined)[]> {
   return Promise.all(ids.map(async (id) => (await kit.member(id)).profile.groups.mums));
 }
 
 describe('group assignment', () => {
   it('fills a group exactly to capacity, then opens a new group for the next member', async () => {
-    const kit = await createTestKit(pool(`{ via: tg, capacity: 3, shard: fill, overflow: open-new, name: "Mums {{ n }}" }`));
+    const kit = await createTestKit(
+      pool(`{ via: tg, capacity: 3, shard: fill, overflow: open-new, name: "Mums {{ n }}" }`),
+    );
     for (const id of ['a', 'b', 'c']) await kit.event('member.joined', id);
     // a pool with no groups opens one for its first member: a, b, c fill it exactly
     expect(await groupsOf(kit, ['a', 'b', 'c'])).toEqual(['mums-1', 'mums-1', 'mums-1']);
@@ -33,7 +38,11 @@ describe('group assignment', () => {
       { pool: 'mums', group: 'mums-2', name: 'Mums 2', members: ['d'] },
     ]);
     expect(kit.effects.of('group.add').map((e) => (e.data as { member: string }).member)).toEqual(['b', 'c']);
-    const state = await kit.store.readShared<{ groups: { id: string; size: number }[] }>('test', 'groups', 'mums');
+    const state = await kit.store.readShared<{ groups: { id: string; size: number }[] }>(
+      'test',
+      'groups',
+      'mums',
+    );
     expect(state?.groups.map((g) => [g.id, g.size])).toEqual([
       ['mums-1', 3],
       ['mums-2', 1],
@@ -42,7 +51,11 @@ describe('group assignment', () => {
 
   it('never exceeds capacity under many concurrent joins', async () => {
     const kit = await createTestKit(pool(`{ via: tg, capacity: 7, shard: balance }`));
-    await Promise.all(Array.from({ length: 50 }, (_, i) => kit.runtime.ingest({ tenant: 'test', id: `j${i}`, type: 'member.joined', member: `m${i}` })));
+    await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        kit.runtime.ingest({ tenant: 'test', id: `j${i}`, type: 'member.joined', member: `m${i}` }),
+      ),
+    );
     const state = await kit.store.readShared<{ groups: { size: number }[] }>('test', 'groups', 'mums');
     expect(state?.groups.every((g) => g.size <= 7)).toBe(true);
     expect(state?.groups.reduce((n, g) => n + g.size, 0)).toBe(50);
@@ -58,7 +71,8 @@ describe('group assignment', () => {
   it('shards by attribute: members of a value share its groups', async () => {
     const kit = await createTestKit(pool(`{ via: tg, capacity: 2, shard: by-attribute, by: city }`));
     const cities: Record<string, string> = { a: 'HZ', b: 'SH', c: 'HZ', d: 'HZ' };
-    for (const [id, city] of Object.entries(cities)) await kit.event('member.joined', id, { attributes: { city } });
+    for (const [id, city] of Object.entries(cities))
+      await kit.event('member.joined', id, { attributes: { city } });
     expect(await groupsOf(kit, ['a', 'b', 'c', 'd'])).toEqual(['mums-1', 'mums-2', 'mums-1', 'mums-3']);
   });
 
@@ -69,6 +83,10 @@ describe('group assignment', () => {
     expect(kit.effects.of('group.open')).toEqual([]);
     await kit.event('member.left', 'a');
     expect(await groupsOf(kit, ['a', 'c'])).toEqual([undefined, 'g1']);
-    expect(kit.effects.of('group.add').map((e) => (e.data as { member: string }).member)).toEqual(['a', 'b', 'c']);
+    expect(kit.effects.of('group.add').map((e) => (e.data as { member: string }).member)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
   });
 });

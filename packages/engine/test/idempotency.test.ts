@@ -36,7 +36,9 @@ describe('idempotent ingestion', () => {
     expect(kit.effects.attempts.filter((a) => a.key.includes('pitch/0'))).toHaveLength(1);
     const orderId = (kit.effects.of('payment.checkout')[0]!.data as { orderId: string }).orderId;
     await kit.event('payment.succeeded', 'ann', { orderId, offer: 'box' }, { id: 'pay-1' });
-    expect(await kit.event('payment.succeeded', 'ann', { orderId, offer: 'box' }, { id: 'pay-1' })).toBe('duplicate');
+    expect(await kit.event('payment.succeeded', 'ann', { orderId, offer: 'box' }, { id: 'pay-1' })).toBe(
+      'duplicate',
+    );
     expect(kit.texts('ann').slice(1)).toEqual(['Thanks!', `Receipt ${orderId}`]);
     const m = await kit.member('ann');
     expect(m.profile.spent).toBe(5900);

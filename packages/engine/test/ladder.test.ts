@@ -49,7 +49,11 @@ describe('stages', () => {
     expect(kit.texts('m')).toEqual(['reached attract']);
     await kit.event('payment.succeeded', 'm', { amount: 500 });
     const texts = kit.texts('m');
-    expect(texts.filter((t) => t.startsWith('reached'))).toEqual(['reached attract', 'reached activate', 'reached transact']);
+    expect(texts.filter((t) => t.startsWith('reached'))).toEqual([
+      'reached attract',
+      'reached activate',
+      'reached transact',
+    ]);
     expect(texts).toContain('welcome, customer');
     const m = await kit.member('m');
     expect(m.profile.stage).toBe('transact');
@@ -91,6 +95,9 @@ describe('tiers', () => {
     await kit.wait('31d');
     await kit.event('member.updated', 'kol', { name: 'K' });
     expect((await kit.member('kol')).profile.tier).toBe('member');
-    expect(kit.texts('kol').filter((t) => t.startsWith('tier'))).toEqual(['tier member -> kol', 'tier kol -> member']);
+    expect(kit.texts('kol').filter((t) => t.startsWith('tier'))).toEqual([
+      'tier member -> kol',
+      'tier kol -> member',
+    ]);
   });
 });

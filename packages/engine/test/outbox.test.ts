@@ -12,7 +12,9 @@ const PB = withJourneys(`
 
 describe('outbox', () => {
   it('retries a failing effect with exponential backoff and jitter, then dead-letters it; a manual retry delivers it once', async () => {
-    const kit = await createTestKit(PB, { retry: { baseMs: 1000, maxMs: 60_000, maxAttempts: 4, jitter: 0.5 } });
+    const kit = await createTestKit(PB, {
+      retry: { baseMs: 1000, maxMs: 60_000, maxAttempts: 4, jitter: 0.5 },
+    });
     const t0 = kit.clock.now();
     let down = true;
     const tries: number[] = [];
@@ -29,14 +31,18 @@ describe('outbox', () => {
     expect(tries).toHaveLength(4);
     const key = 'test/ann:hi:1/hi/0';
     const gaps = tries.slice(1).map((t, i) => t - tries[i]!);
-    expect(gaps).toEqual([1, 2, 3].map((n) => backoffMs({ baseMs: 1000, maxMs: 60_000, maxAttempts: 4, jitter: 0.5 }, n, key)));
+    expect(gaps).toEqual(
+      [1, 2, 3].map((n) => backoffMs({ baseMs: 1000, maxMs: 60_000, maxAttempts: 4, jitter: 0.5 }, n, key)),
+    );
     gaps.forEach((g, i) => {
       const exp = 1000 * 2 ** i;
       expect(g).toBeGreaterThanOrEqual(exp / 2);
       expect(g).toBeLessThanOrEqual(exp);
     });
     const dead = await kit.runtime.deadLetters('test');
-    expect(dead.map((d) => [d.effect.key, d.attempts, d.lastError])).toEqual([[key, 4, 'provider 503 (attempt 4)']]);
+    expect(dead.map((d) => [d.effect.key, d.attempts, d.lastError])).toEqual([
+      [key, 4, 'provider 503 (attempt 4)'],
+    ]);
 
     down = false;
     expect(await kit.runtime.retryDeadLetter('test', key)).toBe(true);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  type MemberCommit,
   MemoryEffects,
   MemoryScheduler,
   MemoryStore,
-  type MemberCommit,
   Runtime,
   type Store,
   VirtualClock,
@@ -73,9 +73,15 @@ describe('resume before the wait is saved', () => {
     const firing = workerA.fire(timer!);
     // … meanwhile B takes the payment in: no wait is saved yet, so nothing resumes
     clock.set(Date.parse('2026-01-05T01:00:05Z'));
-    expect(await workerB.ingest({ tenant: 't', id: 'pay', type: 'payment.succeeded', member: 'ann', data: { amount: 100 } })).toBe(
-      'processed',
-    );
+    expect(
+      await workerB.ingest({
+        tenant: 't',
+        id: 'pay',
+        type: 'payment.succeeded',
+        member: 'ann',
+        data: { amount: 100 },
+      }),
+    ).toBe('processed');
     slow.release();
     await firing; // A's commit conflicts, A runs again on fresh state and finds the payment
     await workerA.tick();

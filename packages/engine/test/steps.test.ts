@@ -31,8 +31,6 @@ ${steps
 `;
 }
 
-const DAY = 86_400_000;
-
 describe('send', () => {
   it('renders Liquid with member, params and event in scope', async () => {
     const kit = await createTestKit(
@@ -57,13 +55,17 @@ describe('send', () => {
     await kit.event('member.joined', 'bo', { name: 'Bo' });
     const [e] = kit.effects.of('message.send');
     expect(e?.key).toBe('test/bo:j:1/ask/0');
-    expect((e?.data as { buttons: unknown[] }).buttons).toEqual([{ text: 'Yes Bo', value: 'y', url: null }]);
+    expect((e!.data as { buttons: unknown[] }).buttons).toEqual([{ text: 'Yes Bo', value: 'y', url: null }]);
   });
 });
 
 describe('wait', () => {
   it('waits a duration', async () => {
-    const kit = await createTestKit(playbook(`- { id: a, send: { via: tg, text: a } }\n- { id: w, wait: 2h }\n- { id: b, send: { via: tg, text: b } }`));
+    const kit = await createTestKit(
+      playbook(
+        `- { id: a, send: { via: tg, text: a } }\n- { id: w, wait: 2h }\n- { id: b, send: { via: tg, text: b } }`,
+      ),
+    );
     await kit.event('member.joined', 'm');
     await kit.wait('1h59m');
     expect(kit.texts()).toEqual(['a']);
@@ -72,9 +74,12 @@ describe('wait', () => {
   });
 
   it('waits until a time of day in the member’s zone', async () => {
-    const kit = await createTestKit(playbook(`- { id: w, wait: { until: '09:00' } }\n- { id: b, send: { via: tg, text: b } }`), {
-      start: '2026-01-05T12:00:00Z',
-    });
+    const kit = await createTestKit(
+      playbook(`- { id: w, wait: { until: '09:00' } }\n- { id: b, send: { via: tg, text: b } }`),
+      {
+        start: '2026-01-05T12:00:00Z',
+      },
+    );
     await kit.event('member.joined', 'm', { timezone: 'Europe/Berlin' });
     await kit.until('2026-01-06T07:59:00Z');
     expect(kit.texts()).toEqual([]);
@@ -85,7 +90,9 @@ describe('wait', () => {
 
   it('waits until an ISO date-time, and not at all when it has passed', async () => {
     const kit = await createTestKit(
-      playbook(`- { id: w, wait: { until: '2026-02-01T20:00:00+08:00' } }\n- { id: b, send: { via: tg, text: b } }`),
+      playbook(
+        `- { id: w, wait: { until: '2026-02-01T20:00:00+08:00' } }\n- { id: b, send: { via: tg, text: b } }`,
+      ),
     );
     await kit.event('member.joined', 'm');
     await kit.until('2026-02-01T11:59:59Z');
@@ -137,7 +144,8 @@ describe('branches', () => {
 
   it('split is stable per member and follows the weights', async () => {
     const kit = await createTestKit(
-      playbook(`
+      playbook(
+        `
 - id: ab
   split:
     - { variant: a, weight: 80, steps: [{ id: sa, send: { via: tg, text: A } }] }
@@ -197,7 +205,11 @@ offers:
 
   it('offer creates an order at the tier price, a checkout effect and a message', async () => {
     const kit = await createTestKit(
-      playbook(`- { id: o, offer: { offer: box, via: tg, text: "{{ offer.name }} {{ price | money: offer.currency }} {{ checkout.url }}" } }`, offers, 'message.received'),
+      playbook(
+        `- { id: o, offer: { offer: box, via: tg, text: "{{ offer.name }} {{ price | money: offer.currency }} {{ checkout.url }}" } }`,
+        offers,
+        'message.received',
+      ),
     );
     await kit.event('member.joined', 'kol');
     await kit.event('member.joined', 'a', { referrer: 'kol' });
@@ -205,7 +217,9 @@ offers:
     expect((await kit.member('kol')).profile.tier).toBe('kol');
     await kit.event('message.received', 'kol');
     await kit.event('message.received', 'a');
-    const checkouts = kit.effects.of('payment.checkout').map((e) => e.data as { amount: number; orderId: string });
+    const checkouts = kit.effects
+      .of('payment.checkout')
+      .map((e) => e.data as { amount: number; orderId: string });
     expect(checkouts.map((c) => c.amount)).toEqual([15900, 19900]);
     expect(kit.effects.of('payment.checkout')[0]?.target).toBe('pay');
     expect(kit.texts('kol')[0]).toMatch(/^Little Stars box ¥159\.00 https:\/\/kith\.invalid\/pay\/test\//);
@@ -219,7 +233,7 @@ offers:
     await kit.event('member.joined', 'm');
     expect(kit.texts()).toEqual([]);
     const [c] = kit.effects.of('payment.checkout');
-    const orderId = (c?.data as { orderId: string }).orderId;
+    const orderId = (c!.data as { orderId: string }).orderId;
     await kit.event('payment.succeeded', 'm', { orderId, offer: 'box' });
     await kit.event('payment.succeeded', 'm', { orderId, offer: 'box' }); // the provider's retry, another id
     const m = await kit.member('m');
@@ -231,7 +245,11 @@ offers:
 
 describe('plugin and flow steps', () => {
   it('call renders its inputs into a plugin.call effect', async () => {
-    const kit = await createTestKit(playbook(`- { id: c, call: { plugin: crm, action: createTicket, with: { title: "Call {{ member.name }}", n: 3, tags: ["{{ member.id }}"] } } }`));
+    const kit = await createTestKit(
+      playbook(
+        `- { id: c, call: { plugin: crm, action: createTicket, with: { title: "Call {{ member.name }}", n: 3, tags: ["{{ member.id }}"] } } }`,
+      ),
+    );
     await kit.event('member.joined', 'm', { name: 'Mo' });
     const [e] = kit.effects.of('plugin.call');
     expect(e?.target).toBe('crm');
@@ -278,13 +296,38 @@ stages:
 describe('group and introduce', () => {
   it('group assigns the member and asks the channel to add it', async () => {
     const kit = await createTestKit(
-      playbook(`- { id: g, group: { assign: mums } }\n- { id: hi, send: { via: tg, to: group, text: "Welcome {{ member.name }}" } }`,
-        `groups:\n  mums: { via: tg, capacity: 3, groups: ['-100'] }\n`),
+      playbook(
+        `- { id: g, group: { assign: mums } }\n- { id: hi, send: { via: tg, to: group, text: "Welcome {{ member.name }}" } }`,
+        `groups:\n  mums: { via: tg, capacity: 3, groups: ['-100'] }\n`,
+      ),
     );
     await kit.event('member.joined', 'a', { name: 'A' });
     expect((await kit.member('a')).profile.groups).toEqual({ mums: '-100' });
     expect(kit.effects.of('group.add')[0]?.data).toMatchObject({ pool: 'mums', group: '-100', member: 'a' });
-    expect(kit.effects.messages('a')[0]?.to).toEqual({ kind: 'group', member: 'a', pool: 'mums', group: '-100' });
+    expect(kit.effects.messages('a')[0]?.to).toEqual({
+      kind: 'group',
+      member: 'a',
+      pool: 'mums',
+      group: '-100',
+    });
+  });
+
+  it('a group message before the member has a group, or to a missing referrer, is skipped', async () => {
+    const kit = await createTestKit(
+      playbook(
+        `- { id: hi, send: { via: tg, to: group, text: "hi group" } }\n- { id: ref, send: { via: tg, to: referrer, text: "hi ref" } }\n- { id: me, send: { via: tg, text: "hi me" } }`,
+        `groups:\n  mums: { via: tg, capacity: 3 }\n`,
+      ),
+    );
+    await kit.event('member.joined', 'a');
+    expect(kit.texts()).toEqual(['hi me']);
+    const log = (await kit.member('a')).instances;
+    expect(log).toEqual([]);
+    expect(kit.finished('a')[0]?.log.map((r) => r.output)).toEqual([
+      { status: 'skipped', at: null, reason: 'no-group' },
+      { status: 'skipped', at: null, reason: 'no-referrer' },
+      { status: 'sent', at: null, reason: null },
+    ]);
   });
 
   it('introduce pairs members sharing every attribute, never twice', async () => {

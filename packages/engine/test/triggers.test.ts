@@ -33,7 +33,9 @@ describe('triggers', () => {
     await kit.until('2026-01-09T11:59:00Z');
     expect(kit.texts()).toEqual([]);
     await kit.until('2026-01-09T12:00:00Z'); // Friday 20:00 in Shanghai
-    expect(kit.effects.messages().map((m) => [m.member, m.at])).toEqual([['r', Date.parse('2026-01-09T12:00:00Z')]]);
+    expect(kit.effects.messages().map((m) => [m.member, m.at])).toEqual([
+      ['r', Date.parse('2026-01-09T12:00:00Z')],
+    ]);
     await kit.until('2026-01-16T12:00:00Z');
     expect(kit.texts('r')).toEqual(['club starts', 'club starts']);
   });

@@ -6,8 +6,8 @@
 export type {
   CheckoutData,
   DeliveryResult,
-  Effects,
   Effect,
+  Effects,
   EventInput,
   GroupAddData,
   GroupOpenData,

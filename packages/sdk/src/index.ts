@@ -50,8 +50,21 @@ export {
   type PluginClock,
   type PluginContext,
 } from './context/types.js';
-export type { DeliveryResult, Effect, Effects, EventInput, MessageButton, MessageData, Recipient } from './engine.js';
-export { type ErrorFromResponseOptions, errorFromResponse, type ResponseLike, retryAfterMs } from './errors/http.js';
+export type {
+  DeliveryResult,
+  Effect,
+  Effects,
+  EventInput,
+  MessageButton,
+  MessageData,
+  Recipient,
+} from './engine.js';
+export {
+  type ErrorFromResponseOptions,
+  errorFromResponse,
+  type ResponseLike,
+  retryAfterMs,
+} from './errors/http.js';
 export {
   isPluginError,
   PLUGIN_ERROR_KINDS,
@@ -69,7 +82,12 @@ export {
   toDeliveryResult,
 } from './host/deliverer.js';
 export { type AddressLookup, dispatchEffect, limitScope } from './host/dispatch.js';
-export { type InstanceOptions, type InstanceResult, instantiatePlugin, type PluginInstance } from './host/instance.js';
+export {
+  type InstanceOptions,
+  type InstanceResult,
+  instantiatePlugin,
+  type PluginInstance,
+} from './host/instance.js';
 export { handleWebhook, type WebhookOptions, type WebhookOutcome } from './host/webhook.js';
 export {
   type Checkout,
@@ -78,7 +96,12 @@ export {
   type PaymentCapability,
   type RefundRequest,
 } from './payment/types.js';
-export { ACTION_NAME_PATTERN, type ActionDefinition, defineAction, type PluginAction } from './plugin/action.js';
+export {
+  ACTION_NAME_PATTERN,
+  type ActionDefinition,
+  defineAction,
+  type PluginAction,
+} from './plugin/action.js';
 export { type CatalogueEntry, type JsonSchema, pluginCatalogueEntry } from './plugin/catalogue.js';
 export { definePlugin } from './plugin/define-plugin.js';
 export { DefinitionError } from './plugin/definition-error.js';
@@ -98,20 +121,32 @@ export {
   type RateLimiter,
   type RateLimitKey,
 } from './rate-limit/limiter.js';
-export { type MemoryRateLimiterStore, memoryRateLimiterStore, type RateLimiterStore } from './rate-limit/store.js';
+export {
+  type MemoryRateLimiterStore,
+  memoryRateLimiterStore,
+  type RateLimiterStore,
+} from './rate-limit/store.js';
 export {
   parseDuration,
   RATE_LIMIT_SCOPES,
   type RateLimit,
+  type RateLimitCounts,
   type RateLimitDefinition,
   type RateLimitScope,
 } from './rate-limit/types.js';
-export { type BucketSpec, earliestSlot, recordSlot } from './rate-limit/window.js';
+export { type BucketSpec, earliestCommonSlot, earliestSlot, fits, recordSlot } from './rate-limit/window.js';
 export { checkValue, type SchemaIssue } from './schema/check.js';
-export { BaseUrl, type FieldOptions, isSecretSchema, SECRET_ANNOTATION, Secret, secretPaths } from './schema/secret.js';
 export {
-  parsePluginUse,
+  BaseUrl,
+  type FieldOptions,
+  isSecretSchema,
+  SECRET_ANNOTATION,
+  Secret,
+  secretPaths,
+} from './schema/secret.js';
+export {
   type PluginUse,
+  parsePluginUse,
   type ResolveUseResult,
   resolvePluginUse,
   type UseError,

@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import pluginNew from './plugin-new.js';
 import validate from './validate.js';
 
 /**
@@ -6,4 +7,4 @@ import validate from './validate.js';
  * `src/commands/<name>.ts` default-exporting `defineCommand({...})` and add it here.
  * Nested commands use a space in `name` (`plugin new`) and may live in `src/commands/plugin-new.ts`.
  */
-export const commands: readonly Command[] = [validate];
+export const commands: readonly Command[] = [validate, pluginNew];

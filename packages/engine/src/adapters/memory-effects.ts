@@ -61,7 +61,12 @@ export class MemoryEffects implements Effects {
   messages(member?: string): (MessageData & { key: string; member: string | null; at: number })[] {
     return this.delivered
       .filter((e) => e.type === 'message.send' && (member === undefined || e.member === member))
-      .map((e) => ({ ...(e.data as unknown as MessageData), key: e.key, member: e.member, at: this.deliveredAt(e.key) }));
+      .map((e) => ({
+        ...(e.data as unknown as MessageData),
+        key: e.key,
+        member: e.member,
+        at: this.deliveredAt(e.key),
+      }));
   }
 
   /** When the effect with this key was delivered (the clock's time), or NaN if it was not. */

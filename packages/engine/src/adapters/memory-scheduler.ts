@@ -15,11 +15,25 @@ interface Entry {
  */
 export class MemoryScheduler implements Scheduler {
   private readonly heap = new MinHeap<Entry>();
-  private readonly live = new Map<string, Entry>();
+  private readonly live = new Map<string, Map<string, Entry>>();
   private seq = 0;
+  private count = 0;
 
   get size(): number {
-    return this.live.size;
+    return this.count;
+  }
+
+  private tenant(t: string): Map<string, Entry> {
+    let m = this.live.get(t);
+    if (m === undefined) {
+      m = new Map();
+      this.live.set(t, m);
+    }
+    return m;
+  }
+
+  private isLive(e: Entry): boolean {
+    return this.live.get(e.timer.tenant)?.get(e.timer.key) === e;
   }
 
   async schedule(timers: readonly Timer[]): Promise<void> {
@@ -28,9 +42,10 @@ export class MemoryScheduler implements Scheduler {
 
   scheduleNow(timers: readonly Timer[]): void {
     for (const timer of timers) {
-      const id = `${timer.tenant}\u0000${timer.key}`;
       const e: Entry = { at: timer.at, seq: this.seq++, timer };
-      this.live.set(id, e);
+      const m = this.tenant(timer.tenant);
+      if (!m.has(timer.key)) this.count++;
+      m.set(timer.key, e);
       this.heap.push(e);
     }
   }
@@ -40,7 +55,9 @@ export class MemoryScheduler implements Scheduler {
   }
 
   cancelNow(tenant: string, keys: readonly string[]): void {
-    for (const key of keys) this.live.delete(`${tenant}\u0000${key}`);
+    const m = this.live.get(tenant);
+    if (m === undefined) return;
+    for (const key of keys) if (m.delete(key)) this.count--;
   }
 
   async takeDue(now: number, limit: number): Promise<Timer[]> {
@@ -53,9 +70,9 @@ export class MemoryScheduler implements Scheduler {
       const top = this.heap.peek();
       if (top === undefined || top.at > now) break;
       this.heap.pop();
-      const id = `${top.timer.tenant}\u0000${top.timer.key}`;
-      if (this.live.get(id) !== top) continue;
-      this.live.delete(id);
+      if (!this.isLive(top)) continue;
+      this.live.get(top.timer.tenant)!.delete(top.timer.key);
+      this.count--;
       out.push(top.timer);
     }
     return out;
@@ -69,13 +86,15 @@ export class MemoryScheduler implements Scheduler {
     for (;;) {
       const top = this.heap.peek();
       if (top === undefined) return undefined;
-      if (this.live.get(`${top.timer.tenant}\u0000${top.timer.key}`) === top) return top.at;
+      if (this.isLive(top)) return top.at;
       this.heap.pop();
     }
   }
 
   /** Pending timers (for tests and the editor's inspector). */
   pending(): Timer[] {
-    return [...this.live.values()].map((e) => e.timer).sort((a, b) => a.at - b.at);
+    const all: Timer[] = [];
+    for (const m of this.live.values()) for (const e of m.values()) all.push(e.timer);
+    return all.sort((a, b) => a.at - b.at);
   }
 }

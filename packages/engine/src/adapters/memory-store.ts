@@ -16,10 +16,16 @@ export interface MemoryStoreOptions {
   keepFinished?: boolean;
 }
 
+/** An outbox entry and the sequence number of its live heap item (older items are stale). */
+interface Row {
+  entry: OutboxEntry;
+  seq: number;
+}
+
 interface Due {
   at: number;
   seq: number;
-  id: string;
+  row: Row;
 }
 
 const clone: <T>(v: T) => T = (v) => structuredClone(v);
@@ -30,9 +36,8 @@ export class MemoryStore implements Store {
   private readonly keepFinished: boolean;
   private readonly members = new Map<string, Map<string, MemberState>>();
   private readonly events = new Map<string, Set<string>>();
-  private readonly outbox = new Map<string, OutboxEntry>();
+  private readonly outbox = new Map<string, Map<string, Row>>();
   private readonly dueHeap = new MinHeap<Due>();
-  private readonly dueSeq = new Map<string, number>();
   private seq = 0;
   private readonly shared = new Map<string, unknown>();
   private readonly published = new Map<string, PublishedVersion[]>();
@@ -93,25 +98,45 @@ export class MemoryStore implements Store {
     return 'ok';
   }
 
-  private enqueue(effect: Effect): void {
-    const id = `${effect.tenant}\u0000${effect.key}`;
-    // the same idempotency key twice (a replayed input) is one effect
-    if (this.outbox.has(id)) return;
-    this.outbox.set(id, {
-      effect,
-      status: 'pending',
-      attempts: 0,
-      availableAt: effect.notBefore,
-      lastError: null,
-      settledAt: null,
-    });
-    this.pushDue(id, effect.notBefore);
+  async enqueueEffects(effects: readonly Effect[]): Promise<void> {
+    for (const e of effects) this.enqueue(e);
   }
 
-  private pushDue(id: string, at: number): void {
-    const seq = this.seq++;
-    this.dueSeq.set(id, seq);
-    this.dueHeap.push({ at, seq, id });
+  private rows(tenant: string): Map<string, Row> {
+    let m = this.outbox.get(tenant);
+    if (m === undefined) {
+      m = new Map();
+      this.outbox.set(tenant, m);
+    }
+    return m;
+  }
+
+  private enqueue(effect: Effect): void {
+    const rows = this.rows(effect.tenant);
+    // the same idempotency key twice (a replayed input) is one effect
+    if (rows.has(effect.key)) return;
+    const row: Row = {
+      entry: {
+        effect,
+        status: 'pending',
+        attempts: 0,
+        availableAt: effect.notBefore,
+        lastError: null,
+        settledAt: null,
+      },
+      seq: 0,
+    };
+    rows.set(effect.key, row);
+    this.pushDue(row, effect.notBefore);
+  }
+
+  private pushDue(row: Row, at: number): void {
+    row.seq = this.seq++;
+    this.dueHeap.push({ at, seq: row.seq, row });
+  }
+
+  private live(d: Due): boolean {
+    return d.row.seq === d.seq && d.row.entry.status === 'pending';
   }
 
   async consumeEvent(tenant: string, eventId: string): Promise<boolean> {
@@ -139,10 +164,9 @@ export class MemoryStore implements Store {
       const top = this.dueHeap.peek();
       if (top === undefined || top.at > now) break;
       this.dueHeap.pop();
-      const entry = this.outbox.get(top.id);
-      if (entry === undefined || entry.status !== 'pending' || this.dueSeq.get(top.id) !== top.seq) continue;
-      this.dueSeq.delete(top.id);
-      out.push(entry);
+      if (!this.live(top)) continue;
+      top.row.seq = -1;
+      out.push(top.row.entry);
     }
     return out;
   }
@@ -151,42 +175,46 @@ export class MemoryStore implements Store {
     for (;;) {
       const top = this.dueHeap.peek();
       if (top === undefined) return undefined;
-      const entry = this.outbox.get(top.id);
-      if (entry !== undefined && entry.status === 'pending' && this.dueSeq.get(top.id) === top.seq) return top.at;
+      if (this.live(top)) return top.at;
       this.dueHeap.pop();
     }
   }
 
   async settleEffect(tenant: string, key: string, u: SettleUpdate): Promise<void> {
-    const id = `${tenant}\u0000${key}`;
-    const entry = this.outbox.get(id);
-    if (entry === undefined) return;
+    const row = this.outbox.get(tenant)?.get(key);
+    if (row === undefined) return;
+    const entry = row.entry;
     entry.status = u.status;
     entry.attempts = u.attempts;
     entry.availableAt = u.availableAt;
     entry.lastError = u.lastError;
     entry.settledAt = u.settledAt;
-    if (u.status === 'pending') this.pushDue(id, u.availableAt);
+    if (u.status === 'pending') this.pushDue(row, u.availableAt);
   }
 
   async getEffect(tenant: string, key: string): Promise<OutboxEntry | undefined> {
-    return this.outbox.get(`${tenant}\u0000${key}`);
+    return this.outbox.get(tenant)?.get(key)?.entry;
   }
 
   async deadLetters(tenant: string): Promise<OutboxEntry[]> {
-    return [...this.outbox.values()].filter((e) => e.effect.tenant === tenant && e.status === 'dead');
+    return this.outboxOf(tenant).filter((e) => e.status === 'dead');
   }
 
   /** Every outbox entry of a tenant, in insertion order (tests, the editor). */
   outboxOf(tenant: string): OutboxEntry[] {
-    return [...this.outbox.values()].filter((e) => e.effect.tenant === tenant);
+    return [...(this.outbox.get(tenant)?.values() ?? [])].map((r) => r.entry);
   }
 
   async readShared<T>(tenant: string, namespace: string, key: string): Promise<T | undefined> {
     return this.shared.get(`${tenant}\u0000${namespace}\u0000${key}`) as T | undefined;
   }
 
-  async updateShared<T>(tenant: string, namespace: string, key: string, update: (current: T | undefined) => T): Promise<T> {
+  async updateShared<T>(
+    tenant: string,
+    namespace: string,
+    key: string,
+    update: (current: T | undefined) => T,
+  ): Promise<T> {
     const id = `${tenant}\u0000${namespace}\u0000${key}`;
     // synchronous read-modify-write: atomic in a single JavaScript thread
     const next = update(this.shared.get(id) as T | undefined);

@@ -1,4 +1,4 @@
-import type { ResolvedPlaybook } from '@kith/playbook';
+import type { ResolvedPlaybook } from '@kith/playbook/browser';
 import { parseTimeOfDay } from '../time/zone.js';
 import type { Problems } from './problems.js';
 import type {
@@ -55,7 +55,8 @@ export function compilePools(pb: ResolvedPlaybook, p: Problems): Map<string, Com
     const capacity = p.int(g.capacity, `groups.${id}.capacity`, 2);
     if (capacity < 1) p.add(`groups.${id}.capacity`, 'capacity must be at least 1');
     const shard = g.shard ?? 'fill';
-    if (shard === 'by-attribute' && g.by === undefined) p.add(`groups.${id}`, '`shard: by-attribute` needs `by`');
+    if (shard === 'by-attribute' && g.by === undefined)
+      p.add(`groups.${id}`, '`shard: by-attribute` needs `by`');
     out.set(id, {
       id,
       channel: g.via,
@@ -76,7 +77,11 @@ function cap(
   p: Problems,
 ): CompiledCap | null {
   if (c === undefined) return null;
-  return { max: Math.max(1, p.int(c.max, `${where}.max`, 1)), per: p.duration(c.per, `${where}.per`), mode: c.mode ?? 'skip' };
+  return {
+    max: Math.max(1, p.int(c.max, `${where}.max`, 1)),
+    per: p.duration(c.per, `${where}.per`),
+    mode: c.mode ?? 'skip',
+  };
 }
 
 /** Quiet hours default to `defer` (a message arrives in the morning); caps default to `skip`. */

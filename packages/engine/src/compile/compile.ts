@@ -1,4 +1,4 @@
-import type { ResolvedPlaybook, Step, StepKind } from '@kith/playbook';
+import type { ResolvedPlaybook, Step } from '@kith/playbook/browser';
 import type { Mechanic } from '../mechanics/types.js';
 import { isKnownZone } from '../time/zone.js';
 import { compileDelivery, compileOffers, compilePools, compileStages, compileTiers } from './community.js';
@@ -14,11 +14,13 @@ export interface CompileOptions {
   mechanics?: readonly Mechanic[];
 }
 
-const DAY = 86_400_000;
-
-function paramValues(pb: ResolvedPlaybook, given: Readonly<Record<string, unknown>> | undefined): Record<string, unknown> {
+function paramValues(
+  pb: ResolvedPlaybook,
+  given: Readonly<Record<string, unknown>> | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(pb.params ?? {})) if (spec.default !== undefined) out[name] = spec.default;
+  for (const [name, spec] of Object.entries(pb.params ?? {}))
+    if (spec.default !== undefined) out[name] = spec.default;
   return Object.assign(out, given ?? {});
 }
 
@@ -47,12 +49,12 @@ export function compilePlaybook(pb: ResolvedPlaybook, options: CompileOptions): 
   const mechanics = options.mechanics ?? [];
   const params = paramValues(pb, options.params);
   const plans = new Map<string, unknown>();
-  const overrides = new Map<StepKind, Mechanic>();
+  const stepOverrides = new Map<string, string>();
   for (const m of mechanics) {
     const plan = m.compile === undefined ? null : m.compile(pb, params);
     if (plan === undefined) continue;
     plans.set(m.name, plan);
-    for (const kind of Object.keys(m.steps ?? {}) as StepKind[]) overrides.set(kind, m);
+    for (const kind of Object.keys(m.steps ?? {})) stepOverrides.set(kind, m.name);
   }
   const tiers = compileTiers(pb, p);
   const stages = compileStages(pb, p);
@@ -68,7 +70,6 @@ export function compilePlaybook(pb: ResolvedPlaybook, options: CompileOptions): 
   const schedules: CompiledJourney[] = [];
   const waitEvents = new Set<string>();
   const introduceBy = new Map<string, string[]>();
-  let inboxTtlMs = DAY;
 
   for (const [stageId, stage] of Object.entries(pb.stages)) {
     for (const j of stage.journeys ?? []) {
@@ -80,14 +81,12 @@ export function compilePlaybook(pb: ResolvedPlaybook, options: CompileOptions): 
         defaultChannel,
         offers,
         tiers: new Set(tiers.map((t) => t.id)),
-        overrides,
       });
       journeys.set(cj.id, cj);
       collectIntroduceBy(j.steps, introduceBy);
       for (const s of cj.steps) {
         if (s.kind === 'wait' && s.mode === 'event') {
           waitEvents.add(s.event);
-          inboxTtlMs = Math.max(inboxTtlMs, s.timeoutMs);
         }
       }
       const t = cj.trigger;
@@ -129,6 +128,7 @@ export function compilePlaybook(pb: ResolvedPlaybook, options: CompileOptions): 
     migrate: pb.migrate ?? {},
     introduceBy: [...introduceBy.values()],
     plans,
-    inboxTtlMs,
+    stepOverrides,
+    scopeInfo: Object.freeze({ id: pb.id, name: pb.name, version: options.version }),
   };
 }

@@ -1,8 +1,13 @@
-import type { Journey, Step, StepKind } from '@kith/playbook';
-import type { Mechanic } from '../mechanics/types.js';
+import type { Journey, Step } from '@kith/playbook/browser';
 import type { Problems } from './problems.js';
 import { compileSteps } from './steps.js';
-import type { CompiledExitRule, CompiledJourney, CompiledReentry, CompiledStep, CompiledTrigger } from './types.js';
+import type {
+  CompiledExitRule,
+  CompiledJourney,
+  CompiledReentry,
+  CompiledStep,
+  CompiledTrigger,
+} from './types.js';
 
 export interface JourneyContext {
   problems: Problems;
@@ -11,13 +16,13 @@ export interface JourneyContext {
   defaultChannel: string;
   offers: ReadonlyMap<string, { payment: string }>;
   tiers: ReadonlySet<string>;
-  overrides: ReadonlyMap<StepKind, Mechanic>;
 }
 
 function compileTrigger(on: Journey['on'], c: JourneyContext, where: string): CompiledTrigger {
   const p = c.problems;
   if (typeof on === 'string') return { kind: 'event', event: on, filter: null };
-  if ('event' in on) return { kind: 'event', event: on.event, filter: p.expr(on.filter, `${where}.on.filter`) };
+  if ('event' in on)
+    return { kind: 'event', event: on.event, filter: p.expr(on.filter, `${where}.on.filter`) };
   if ('schedule' in on) {
     return {
       kind: 'schedule',
@@ -91,7 +96,6 @@ export function compileJourney(j: Journey, c: JourneyContext): CompiledJourney {
     channel,
     offers: c.offers,
     tiers: c.tiers,
-    overrides: c.overrides,
     steps,
     blocks: new Map(),
   });

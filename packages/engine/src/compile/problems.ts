@@ -1,4 +1,4 @@
-import { compileExpression, type CompiledExpression } from '@kith/playbook';
+import { type CompiledExpression, compileExpression } from '@kith/playbook/browser';
 import { durationMs } from '../time/duration.js';
 import { compileTemplate } from './template.js';
 import type { Render } from './types.js';

@@ -1,18 +1,7 @@
-import { STEP_KINDS, type Step, type StepKind } from '@kith/playbook';
-import { execIf, execSplit, replayIf, replaySplit } from '../kernel/steps/branch.js';
-import { execExit, execGoal } from '../kernel/steps/end.js';
-import { execGroup } from '../kernel/steps/group.js';
-import { execIntroduce } from '../kernel/steps/introduce.js';
-import { execCharge, execOffer } from '../kernel/steps/offer.js';
-import { execCall, execEmit } from '../kernel/steps/plugin.js';
-import { execScore, execSet, execTag, execTier } from '../kernel/steps/profile.js';
-import { execSend } from '../kernel/steps/send.js';
-import { execWait, replayWait } from '../kernel/steps/wait.js';
-import type { Mechanic } from '../mechanics/types.js';
-import type { Run } from '../kernel/run.js';
+import { STEP_KINDS, type Step, type StepKind } from '@kith/playbook/browser';
 import { parseTimeOfDay } from '../time/zone.js';
 import type { Problems } from './problems.js';
-import { CONTINUE, type CompiledStep, type Control, type Render, type SendSpec } from './types.js';
+import type { CompiledStep, Render, SendSpec } from './types.js';
 
 /** Where nested blocks of a step start; filled in when the graph is linked. */
 type BlockRole = 'then' | 'else' | 'onTimeout' | number;
@@ -29,12 +18,9 @@ export interface StepContext {
   channel: string;
   offers: ReadonlyMap<string, { payment: string }>;
   tiers: ReadonlySet<string>;
-  overrides: ReadonlyMap<StepKind, Mechanic>;
   steps: CompiledStep[];
   blocks: Map<number, Block[]>;
 }
-
-const continueAlways = (): Control => CONTINUE;
 
 function kindOf(step: Step): StepKind | 'noop' {
   for (const k of STEP_KINDS) if ((step as Record<string, unknown>)[k] !== undefined) return k;
@@ -47,7 +33,8 @@ function isString(v: unknown): v is string {
 
 /** Compiles template strings in plugin inputs and event data into renderers, recursively. */
 function compileValues(value: unknown, c: StepContext, where: string): unknown {
-  if (isString(value)) return value.includes('{{') || value.includes('{%') ? c.problems.template(value, where) : value;
+  if (isString(value))
+    return value.includes('{{') || value.includes('{%') ? c.problems.template(value, where) : value;
   if (Array.isArray(value)) return value.map((v, i) => compileValues(v, c, `${where}[${i}]`));
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
@@ -86,7 +73,7 @@ function block(c: StepContext, pos: number, role: BlockRole, list: readonly Step
 }
 
 function base(id: string, pos: number) {
-  return { id, pos, next: -1, exec: continueAlways as (run: Run) => Control, replay: continueAlways as (o: unknown) => Control };
+  return { id, pos, next: -1 };
 }
 
 /** Compiles one step (its nested blocks become later positions). */
@@ -99,7 +86,6 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
   switch (kind) {
     case 'send': {
       const s = { ...b, kind, ...compileSend(src.send!, c, `${where}.send`) };
-      s.exec = (run) => execSend(s, run);
       step = s;
       break;
     }
@@ -128,8 +114,6 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
         };
         block(c, pos, 'onTimeout', src.onTimeout);
       }
-      s.exec = (run) => execWait(s, run);
-      s.replay = (o) => replayWait(s, o);
       step = s;
       break;
     }
@@ -137,8 +121,6 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
       const s = { ...b, kind, cond: p.expr(src.if, `${where}.if`)!, then: -1, else: -1 };
       block(c, pos, 'then', src.then);
       block(c, pos, 'else', src.else);
-      s.exec = (run) => execIf(s, run);
-      s.replay = (o) => replayIf(s, o);
       step = s;
       break;
     }
@@ -149,18 +131,18 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
         start: -1,
       }));
       const s = { ...b, kind, arms, total: arms.reduce((n, a) => n + a.weight, 0) };
-      src.split!.forEach((arm, i) => block(c, pos, i, arm.steps));
-      s.exec = (run) => execSplit(s, run);
-      s.replay = (o) => replaySplit(s, o);
+      src.split!.forEach((arm, i) => {
+        block(c, pos, i, arm.steps);
+      });
       step = s;
       break;
     }
     case 'set': {
       const entries = Object.entries(src.set!).map(
-        ([k, e]) => [k, p.expr(e, `${where}.set.${k}`)!] as [string, NonNullable<ReturnType<Problems['expr']>>],
+        ([k, e]) =>
+          [k, p.expr(e, `${where}.set.${k}`)!] as [string, NonNullable<ReturnType<Problems['expr']>>],
       );
       const s = { ...b, kind, entries };
-      s.exec = (run) => execSet(s, run);
       step = s;
       break;
     }
@@ -169,7 +151,6 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
       const s = isString(t)
         ? { ...b, kind, add: [t], remove: [] as string[] }
         : { ...b, kind, add: t.add ?? [], remove: t.remove ?? [] };
-      s.exec = (run) => execTag(s, run);
       step = s;
       break;
     }
@@ -182,14 +163,12 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
         points: p.int(obj ? sc.points : sc, `${where}.score`),
         reason: obj ? (sc.reason ?? null) : null,
       };
-      s.exec = (run) => execScore(s, run);
       step = s;
       break;
     }
     case 'tier': {
       if (!c.tiers.has(src.tier!)) p.add(where, `unknown tier '${src.tier}'`);
       const s = { ...b, kind, tier: src.tier! };
-      s.exec = (run) => execTier(s, run);
       step = s;
       break;
     }
@@ -206,7 +185,6 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
         text: p.template('text' in spec ? spec.text : undefined, `${where}.offer.text`),
         payment: ('payment' in spec ? spec.payment : undefined) ?? offer?.payment ?? '',
       };
-      s.exec = (run) => execOffer(s, run);
       step = s;
       break;
     }
@@ -215,13 +193,11 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
       const offer = c.offers.get(ch.offer);
       if (offer === undefined) p.add(where, `unknown offer '${ch.offer}'`);
       const s = { ...b, kind, offer: ch.offer, payment: ch.payment ?? offer?.payment ?? '' };
-      s.exec = (run) => execCharge(s, run);
       step = s;
       break;
     }
     case 'group': {
       const s = { ...b, kind, pool: src.group!.assign };
-      s.exec = (run) => execGroup(s, run);
       step = s;
       break;
     }
@@ -237,7 +213,6 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
         text: p.template(i.text, `${where}.introduce.text`),
       };
       if (i.among !== undefined) p.expr(i.among, `${where}.introduce.among`);
-      s.exec = (run) => execIntroduce(s, run);
       step = s;
       break;
     }
@@ -250,7 +225,6 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
         action: call.action,
         input: compileValues(call.with ?? {}, c, `${where}.call.with`) as Record<string, unknown>,
       };
-      s.exec = (run) => execCall(s, run);
       step = s;
       break;
     }
@@ -263,30 +237,21 @@ function compileStep(src: Step, pos: number, c: StepContext): CompiledStep {
         event: spec.event,
         data: compileValues(spec.data, c, `${where}.emit.data`) as Record<string, unknown>,
       };
-      s.exec = (run) => execEmit(s, run);
       step = s;
       break;
     }
     case 'goal': {
       const s = { ...b, kind, goal: src.goal! };
-      s.exec = (run) => execGoal(s, run);
       step = s;
       break;
     }
     case 'exit': {
       const s = { ...b, kind, reason: src.exit === true ? 'exit' : String(src.exit) };
-      s.exec = (run) => execExit(s, run);
       step = s;
       break;
     }
     default:
       step = { ...b, kind: 'noop' };
-  }
-  const override = kind === 'noop' ? undefined : c.overrides.get(kind);
-  const custom = override?.steps?.[kind as StepKind] as ((s: CompiledStep, r: Run) => Control) | undefined;
-  if (custom !== undefined) {
-    const s = step;
-    s.exec = (run) => custom(s, run);
   }
   return step;
 }
@@ -311,7 +276,8 @@ function link(positions: readonly number[], cont: number, c: StepContext): void 
       const entry = blk.positions[0] ?? step.next;
       if (blk.role === 'then' && step.kind === 'if') step.then = entry;
       else if (blk.role === 'else' && step.kind === 'if') step.else = entry;
-      else if (blk.role === 'onTimeout' && step.kind === 'wait' && step.mode === 'event') step.onTimeout = entry;
+      else if (blk.role === 'onTimeout' && step.kind === 'wait' && step.mode === 'event')
+        step.onTimeout = entry;
       else if (typeof blk.role === 'number' && step.kind === 'split') step.arms[blk.role]!.start = entry;
       link(blk.positions, step.next, c);
     }

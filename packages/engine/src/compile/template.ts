@@ -1,4 +1,4 @@
-import { parseTemplate, renderTemplate } from '@kith/playbook';
+import { parseTemplate, renderTemplate } from '@kith/playbook/browser';
 import type { Render } from './types.js';
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -26,7 +26,8 @@ function simpleParts(source: string): Part[] | null {
   let last = 0;
   for (const m of source.matchAll(OUTPUT)) {
     const path = m[1]!.split('.');
-    if (path.some((k) => SPECIAL.has(k) || k === '__proto__' || k === 'constructor' || k === 'prototype')) return null;
+    if (path.some((k) => SPECIAL.has(k) || k === '__proto__' || k === 'constructor' || k === 'prototype'))
+      return null;
     parts.push(source.slice(last, m.index), path);
     last = m.index + m[0].length;
   }

@@ -1,5 +1,4 @@
-import type { CompiledExpression, ResolvedPlaybook } from '@kith/playbook';
-import type { Run } from '../kernel/run.js';
+import type { CompiledExpression, ResolvedPlaybook } from '@kith/playbook/browser';
 
 /** A message template, parsed once: a constant when it has no Liquid markup. */
 export type Render = (scope: Record<string, unknown>) => string;
@@ -19,10 +18,6 @@ interface StepBase {
   pos: number;
   /** Position to continue at when this step is done: the next sibling or the enclosing block's. */
   next: number;
-  /** Runs the step; see Control. */
-  exec: (run: Run) => Control;
-  /** Where to continue when the step log says the step already ran (its recorded output). */
-  replay: (output: unknown) => Control;
 }
 
 export interface SendSpec {
@@ -191,8 +186,10 @@ export interface CompiledPlaybook {
   migrate: Readonly<Record<string, Readonly<Record<string, string | null>>>>;
   /** Distinct attribute lists of `introduce` steps: members are indexed under each. */
   introduceBy: readonly (readonly string[])[];
+  /** Step kinds a mechanic runs instead of the engine: kind → mechanic name. */
+  stepOverrides: ReadonlyMap<string, string>;
   /** Plans of the mechanics that apply to this playbook, by mechanic name. */
   plans: ReadonlyMap<string, unknown>;
-  /** The longest event-wait timeout: how long an unmatched event is kept in an inbox. */
-  inboxTtlMs: number;
+  /** `playbook` in templates. */
+  scopeInfo: Readonly<{ id: string; name: string; version: string }>;
 }

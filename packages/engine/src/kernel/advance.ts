@@ -1,18 +1,19 @@
-import { isTruthy } from '@kith/playbook';
-import { type EventView, eventView, type KithEvent } from '../model/event.js';
-import { isLive, type JourneyInstance } from '../model/instance.js';
-import type { MemberState } from '../model/member.js';
-import { applyBuiltins } from './builtins.js';
+import { isTruthy } from '@kith/playbook/browser';
+import type { EventView, KithEvent } from '../model/event.js';
+import type { JourneyInstance } from '../model/instance.js';
+import { type MemberState, ownList } from '../model/member.js';
 import type { Kernel } from './context.js';
-import { evaluateTier, initMember, promoteStage, reviewStage } from './ladder.js';
-import { finishInstance, startInstance } from './lifecycle.js';
-import { MECHANIC_TOKEN_PREFIX, mechanicReply, mechanicsOnEvent, mechanicTimer } from './mechanics-bridge.js';
+import { keepUnmatched } from './inbox.js';
+import { evaluateTier, initMember, reviewStage } from './ladder.js';
+import { startInstance } from './lifecycle.js';
+import { MECHANIC_TOKEN_PREFIX, mechanicReply, mechanicTimer } from './mechanics-bridge.js';
 import { migrateMember } from './migrate.js';
+import { handleEvent } from './on-event.js';
 import type { Outcome, Timer } from './outcome.js';
+import { reevaluate } from './reevaluate.js';
 import { Run } from './run.js';
-import { exitByCondition, runInstance } from './step-loop.js';
-import { INTRODUCE_INDEX, introductionKey } from './steps/introduce.js';
-import { matchesWait, timerKey } from './steps/wait.js';
+import { runInstance } from './step-loop.js';
+import { reconcileTimers } from './timers.js';
 
 /** What can happen to a member. */
 export type Input =
@@ -54,105 +55,6 @@ function findWaiting(state: MemberState, token: string): JourneyInstance | undef
   return undefined;
 }
 
-function handleEvent(run: Run, event: KithEvent): void {
-  const view = eventView(event);
-  run.scope.event = view;
-  applyBuiltins(run, event);
-  if (run.kernel.mechanics.length > 0) mechanicsOnEvent(run, event, view);
-  const type = event.type;
-  let matched = false;
-  if (run.state.instances.length > 0) {
-    for (const inst of run.state.instances.slice()) {
-      if (!isLive(inst)) continue;
-      const pb = run.kernel.version(inst.version) ?? run.kernel.current;
-      const journey = pb.journeys.get(inst.journey);
-      if (journey === undefined) continue;
-      const rules = journey.exitOnEvent.get(type);
-      if (rules !== undefined && exitOnEvent(run, inst, rules, view)) continue;
-      if (inst.status !== 'waiting' || inst.wait?.event !== type) continue;
-      const step = journey.steps[inst.pc];
-      if (step?.kind !== 'wait') continue;
-      run.enter(inst, pb, journey);
-      const ok = matchesWait(step, run, view);
-      run.leave();
-      if (ok) {
-        matched = true;
-        runInstance(run, inst, { kind: 'event', event: view });
-      }
-    }
-  }
-  if (!matched && run.kernel.current.waitEvents.has(type)) run.unmatched.push(view);
-  run.scope.event = view;
-  for (const ref of run.kernel.current.triggers.byEvent.get(type) ?? []) {
-    run.scope.event = view;
-    if (ref.filter === null || isTruthy(ref.filter(run.scope))) startInstance(run, ref.journey, view, '');
-  }
-}
-
-function exitOnEvent(
-  run: Run,
-  inst: JourneyInstance,
-  rules: readonly { filter: ((s: Record<string, unknown>) => unknown) | null; goal: string | null }[],
-  view: EventView,
-): boolean {
-  run.scope.event = view;
-  for (const rule of rules) {
-    if (rule.filter === null || isTruthy(rule.filter(run.scope))) {
-      finishInstance(run, inst, rule.goal === null ? 'exited' : 'completed', rule.goal, `event:${String(view.type)}`);
-      return true;
-    }
-  }
-  return false;
-}
-
-/** After the member changed: tiers, stages, exit conditions, segment and threshold triggers. */
-function reevaluate(run: Run): void {
-  const pb = run.kernel.current;
-  run.scope.event = null;
-  evaluateTier(run);
-  promoteStage(run);
-  for (const inst of run.state.instances.slice()) {
-    if (!isLive(inst)) continue;
-    const ipb = run.kernel.version(inst.version) ?? pb;
-    const journey = ipb.journeys.get(inst.journey);
-    if (journey === undefined || journey.exitWhen.length === 0) continue;
-    run.enter(inst, ipb, journey);
-    exitByCondition(run, inst, journey);
-    run.leave();
-  }
-  const marks = run.state.marks;
-  for (const j of pb.triggers.segments) {
-    if (j.trigger.kind !== 'segment') continue;
-    const key = `seg:${j.id}`;
-    const holds = isTruthy(j.trigger.segment(run.scope));
-    if (holds && marks[key] === undefined) {
-      marks[key] = '1';
-      startInstance(run, j, null, '');
-    } else if (!holds && marks[key] !== undefined) {
-      delete marks[key];
-    }
-  }
-  for (const j of pb.triggers.thresholds) {
-    if (j.trigger.kind !== 'threshold') continue;
-    const key = `thr:${j.id}`;
-    if (marks[key] !== undefined) continue;
-    const v = j.trigger.value(run.scope);
-    if (typeof v === 'number' && v >= j.trigger.atLeast) {
-      marks[key] = '1';
-      startInstance(run, j, null, '');
-    }
-  }
-  for (const by of pb.introduceBy) {
-    const mark = `intro:${by.join(',')}`;
-    const key = introductionKey(by, run.profile.attributes) ?? '';
-    const old = marks[mark] ?? '';
-    if (key === old) continue;
-    if (key === '') delete marks[mark];
-    else marks[mark] = key;
-    run.request(INTRODUCE_INDEX, { by: by.join(','), from: old, to: key }, null);
-  }
-}
-
 /** Runs everything runnable until nothing changes: the member-level fixpoint of one input. */
 function settle(run: Run): void {
   const max = run.kernel.options.maxStepsPerInput;
@@ -174,32 +76,6 @@ function settle(run: Run): void {
     }
     return;
   }
-}
-
-function keepUnmatched(run: Run): void {
-  const inbox = run.state.inbox;
-  const ttl = run.kernel.current.inboxTtlMs;
-  for (let i = inbox.length - 1; i >= 0; i--) if (inbox[i]!.at < run.now - ttl) inbox.splice(i, 1);
-  for (const view of run.unmatched) {
-    inbox.push({ token: null, type: String(view.type), at: typeof view.at === 'number' ? view.at : run.now, event: view });
-  }
-  const size = run.kernel.options.inboxSize;
-  if (inbox.length > size) inbox.splice(0, inbox.length - size);
-}
-
-/**
- * Keeps only the timers the final state still needs: a wait set and ended within the same input
- * needs no timer, and a key cancelled and set again (a migrated wait) is a replacement.
- */
-export function reconcileTimers(tenant: string, state: MemberState, out: Outcome): void {
-  const live = new Map<string, number>();
-  for (const inst of state.instances) {
-    if (inst.wait !== null && inst.wait.until !== null) live.set(timerKey(tenant, inst.wait.token), inst.wait.until);
-  }
-  const last = new Map<string, Timer>();
-  for (const t of out.timers) if (t.kind !== 'wait' || live.get(t.key) === t.at) last.set(t.key, t);
-  out.timers = [...last.values()];
-  out.cancels = out.cancels.filter((k) => !last.has(k) && !live.has(k));
 }
 
 /**
@@ -226,7 +102,11 @@ export function advance(kernel: Kernel, state: MemberState, input: Input, now: n
         break;
       }
       const inst = findWaiting(state, t.name);
-      if (inst !== undefined && inst.status === 'waiting' && (inst.wait?.until ?? Number.POSITIVE_INFINITY) <= t.at) {
+      if (
+        inst !== undefined &&
+        inst.status === 'waiting' &&
+        (inst.wait?.until ?? Number.POSITIVE_INFINITY) <= t.at
+      ) {
         runInstance(run, inst, { kind: 'timer' });
       }
       break;
@@ -237,14 +117,19 @@ export function advance(kernel: Kernel, state: MemberState, input: Input, now: n
         break;
       }
       const inst = findWaiting(state, input.token);
-      if (inst !== undefined && inst.status === 'calling') runInstance(run, inst, { kind: 'reply', output: input.output });
+      if (inst !== undefined && inst.status === 'calling')
+        runInstance(run, inst, { kind: 'reply', output: input.output });
       break;
     }
     case 'resume': {
       const view: EventView = { ...input.data, type: 'resume', id: input.id, at: now };
       const inst = findWaiting(state, input.token);
-      if (inst !== undefined && inst.status === 'waiting') runInstance(run, inst, { kind: 'event', event: view });
-      else state.inbox.push({ token: input.token, type: 'resume', at: now, event: view });
+      if (inst !== undefined && inst.status === 'waiting')
+        runInstance(run, inst, { kind: 'event', event: view });
+      else {
+        state.inbox = ownList(state.inbox);
+        state.inbox.push({ token: input.token, type: 'resume', at: now, event: view });
+      }
       break;
     }
     case 'start': {

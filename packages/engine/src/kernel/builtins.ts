@@ -34,7 +34,8 @@ function applyProfileData(run: Run, d: Readonly<Record<string, unknown>>): void 
   if (channel !== null && address !== null) run.change({ op: 'identity', channel, address });
   const ids = record(d.identities);
   if (ids !== null) {
-    for (const [c, a] of Object.entries(ids)) if (typeof a === 'string') run.change({ op: 'identity', channel: c, address: a });
+    for (const [c, a] of Object.entries(ids))
+      if (typeof a === 'string') run.change({ op: 'identity', channel: c, address: a });
   }
   const attrs = record(d.attributes);
   if (attrs !== null) for (const [key, value] of Object.entries(attrs)) run.change({ op: 'set', key, value });
@@ -139,7 +140,12 @@ export function applyBuiltins(run: Run, e: KithEvent): void {
       run.change({ op: 'group', pool, group });
       const channel = run.kernel.current.pools.get(pool)?.channel;
       if (channel !== undefined) {
-        const data: GroupAddData = { pool, group, member: run.state.id, address: run.profile.identities[channel] ?? null };
+        const data: GroupAddData = {
+          pool,
+          group,
+          member: run.state.id,
+          address: run.profile.identities[channel] ?? null,
+        };
         run.effect(EFFECTS.groupAdd, channel, data as unknown as Record<string, unknown>);
       }
       return;

@@ -1,4 +1,4 @@
-import type { MemberState } from '../model/member.js';
+import { type MemberState, ownList, ownRecord } from '../model/member.js';
 
 /**
  * A change to a member, as steps and mechanics express it. Everything that changes a profile goes
@@ -14,7 +14,11 @@ export type MemberChange =
   | { op: 'count'; field: 'referrals' | 'referralsTotal' | 'checkins' | 'strikes'; delta: number }
   | { op: 'referrer'; member: string; name?: string | null }
   | { op: 'group'; pool: string; group: string | null }
-  | { op: 'profile'; field: 'name' | 'locale' | 'timezone' | 'source' | 'inviteCode' | 'inviteLink'; value: string }
+  | {
+      op: 'profile';
+      field: 'name' | 'locale' | 'timezone' | 'source' | 'inviteCode' | 'inviteLink';
+      value: string;
+    }
   | { op: 'identity'; channel: string; address: string }
   | { op: 'covenant'; accepted: boolean }
   | { op: 'goal'; goal: string }
@@ -27,12 +31,14 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
   switch (c.op) {
     case 'set':
       if (p.attributes[c.key] === c.value) return false;
+      p.attributes = ownRecord(p.attributes);
       p.attributes[c.key] = c.value;
       return true;
     case 'tag': {
       let changed = false;
       for (const t of c.add ?? []) {
         if (!p.tags.includes(t)) {
+          p.tags = ownList(p.tags);
           p.tags.push(t);
           changed = true;
         }
@@ -48,6 +54,7 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
     }
     case 'badge':
       if (p.badges.includes(c.add)) return false;
+      p.badges = ownList(p.badges);
       p.badges.push(c.add);
       return true;
     case 'points':
@@ -61,6 +68,7 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
       return true;
     case 'streak':
       if (p.streaks[c.name] === c.value) return false;
+      p.streaks = ownRecord(p.streaks);
       p.streaks[c.name] = c.value;
       return true;
     case 'count':
@@ -79,6 +87,7 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
         return true;
       }
       if (p.groups[c.pool] === c.group) return false;
+      p.groups = ownRecord(p.groups);
       p.groups[c.pool] = c.group;
       return true;
     case 'profile':
@@ -87,6 +96,7 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
       return true;
     case 'identity':
       if (p.identities[c.channel] === c.address) return false;
+      p.identities = ownRecord(p.identities);
       p.identities[c.channel] = c.address;
       return true;
     case 'covenant':
@@ -95,10 +105,12 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
       return true;
     case 'goal':
       if (p.goals.includes(c.goal)) return false;
+      p.goals = ownList(p.goals);
       p.goals.push(c.goal);
       return true;
     case 'state':
       if (owner === null) return false;
+      state.mechanics = ownRecord(state.mechanics);
       state.mechanics[owner] = c.value;
       // private state is not in any expression's scope: nothing to re-evaluate
       return false;

@@ -8,15 +8,22 @@ export interface KernelOptions {
   trace: boolean;
   /** Steps one input may run before the engine stops (a loop guard). */
   maxStepsPerInput: number;
-  /** Unmatched events kept per member for waits that are about to begin. */
+  /**
+   * Unmatched events of a waited-for type kept per member, for a wait that another worker is
+   * saving at that moment (0 turns this off: a single-threaded simulation has no such race).
+   */
   inboxSize: number;
+  /** How long such an event is kept: longer than any commit takes. */
+  inboxTtlMs: number;
 }
 
 export const DEFAULT_KERNEL_OPTIONS: KernelOptions = {
-  checkoutUrl: (tenant, order) => `https://kith.invalid/pay/${encodeURIComponent(tenant)}/${encodeURIComponent(order)}`,
+  checkoutUrl: (tenant, order) =>
+    `https://kith.invalid/pay/${encodeURIComponent(tenant)}/${encodeURIComponent(order)}`,
   trace: false,
   maxStepsPerInput: 10_000,
   inboxSize: 8,
+  inboxTtlMs: 10 * 60_000,
 };
 
 /** What the pure core needs to know about a tenant: its playbook versions and mechanics. */

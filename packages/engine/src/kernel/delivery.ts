@@ -51,7 +51,11 @@ export function recordSend(policy: CompiledDelivery, sendLog: number[], at: numb
 }
 
 /** Sliding-window check for a shared cap (a group's): the time a message may go, or skip. */
-export function windowTime(cap: { max: number; per: number; mode: 'defer' | 'skip' }, log: number[], now: number): number | 'skip' {
+export function windowTime(
+  cap: { max: number; per: number; mode: 'defer' | 'skip' },
+  log: number[],
+  now: number,
+): number | 'skip' {
   if (log.length < cap.max) return now;
   const free = log[log.length - cap.max]! + cap.per;
   if (free <= now) return now;

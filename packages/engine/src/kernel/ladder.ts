@@ -1,20 +1,26 @@
-import { isTruthy } from '@kith/playbook';
+import { isTruthy } from '@kith/playbook/browser';
 import type { CompiledStage, CompiledTier } from '../compile/types.js';
 import { EVENTS } from '../model/event.js';
+import { ownList } from '../model/member.js';
 import { startInstance } from './lifecycle.js';
 import type { Run } from './run.js';
 
 /** A rung may be climbed to when its `when` holds and its `keepWhen` (if any) would keep it there. */
 function qualifies(run: Run, rung: CompiledStage | CompiledTier): boolean {
   return (
-    rung.when !== null && isTruthy(rung.when(run.scope)) && (rung.keepWhen === null || isTruthy(rung.keepWhen(run.scope)))
+    rung.when !== null &&
+    isTruthy(rung.when(run.scope)) &&
+    (rung.keepWhen === null || isTruthy(rung.keepWhen(run.scope)))
   );
 }
 
 function reachStage(run: Run, stage: CompiledStage, from: string | null): void {
   run.profile.stage = stage.id;
   run.dirty = true;
-  if (!run.state.stagesReached.includes(stage.id)) run.state.stagesReached.push(stage.id);
+  if (!run.state.stagesReached.includes(stage.id)) {
+    run.state.stagesReached = ownList(run.state.stagesReached);
+    run.state.stagesReached.push(stage.id);
+  }
   run.emit(EVENTS.stageReached, { stage: stage.id, from });
   for (const j of run.kernel.current.triggers.byStage.get(stage.id) ?? []) startInstance(run, j, null, '');
 }

@@ -1,7 +1,7 @@
 import type { CompiledJourney } from '../compile/types.js';
 import { EVENTS, type EventView } from '../model/event.js';
 import type { InstanceStatus, JourneyInstance } from '../model/instance.js';
-import type { EntryRecord } from '../model/member.js';
+import { type EntryRecord, ownList, ownRecord } from '../model/member.js';
 import type { Run } from './run.js';
 import { timerKey } from './steps/wait.js';
 
@@ -70,7 +70,14 @@ export function startInstance(
     goal: null,
     reason: null,
   };
-  run.state.entries[id] = { runs: n, lastEnteredAt: run.now, lastExitedAt: record?.lastExitedAt ?? null, active: inst.id };
+  run.state.entries = ownRecord(run.state.entries);
+  run.state.entries[id] = {
+    runs: n,
+    lastEnteredAt: run.now,
+    lastExitedAt: record?.lastExitedAt ?? null,
+    active: inst.id,
+  };
+  run.state.instances = ownList(run.state.instances);
   run.state.instances.push(inst);
   trace(run, 'entered', inst, null, null);
   return inst;
@@ -84,7 +91,8 @@ export function finishInstance(
   goal: string | null,
   reason: string | null,
 ): void {
-  if (inst.wait !== null && inst.wait.until !== null) run.out.cancels.push(timerKey(run.tenant, inst.wait.token));
+  if (inst.wait !== null && inst.wait.until !== null)
+    run.out.cancels.push(timerKey(run.tenant, inst.wait.token));
   inst.wait = null;
   inst.status = status;
   inst.endedAt = run.now;

@@ -1,4 +1,4 @@
-import type { CompiledExpression } from '@kith/playbook';
+import type { CompiledExpression } from '@kith/playbook/browser';
 import type { Mechanic, MechanicContext, MechanicOutput, StepInfo } from '../mechanics/types.js';
 import type { EventView, KithEvent } from '../model/event.js';
 import type { Run } from './run.js';
@@ -26,7 +26,8 @@ export function applyMechanicOutput(run: Run, m: Mechanic, out: MechanicOutput |
   if (out === undefined) return;
   for (const c of out.changes ?? []) run.change(c, m.name);
   for (const e of out.effects ?? []) run.effect(e.type, e.target, e.data, e.notBefore ?? run.now);
-  for (const e of out.events ?? []) run.emit(e.type, e.data ?? {}, e.member === undefined ? run.state.id : e.member);
+  for (const e of out.events ?? [])
+    run.emit(e.type, e.data ?? {}, e.member === undefined ? run.state.id : e.member);
   for (const t of out.timers ?? []) {
     run.out.timers.push({
       key: `${run.tenant}/${run.state.id}/${MECHANIC_TOKEN_PREFIX}${m.name}:${t.name}`,

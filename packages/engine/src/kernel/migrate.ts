@@ -21,7 +21,11 @@ export function currentStep(inst: JourneyInstance, pb: CompiledPlaybook | undefi
  * their version; in a listed journey, a step named in the map moves (or ends, for null) and a
  * step not named moves to the step with the same id, if the new version still has one.
  */
-export function planMove(inst: JourneyInstance, old: CompiledPlaybook | undefined, next: CompiledPlaybook): MigrationMove {
+export function planMove(
+  inst: JourneyInstance,
+  old: CompiledPlaybook | undefined,
+  next: CompiledPlaybook,
+): MigrationMove {
   const from = currentStep(inst, old);
   const stay: MigrationMove = { action: 'stay', journey: inst.journey, from };
   if (inst.version === next.version || from === null) return stay;
@@ -46,7 +50,8 @@ export function migrateMember(run: Run): void {
       continue;
     }
     const since = inst.wait?.since ?? null;
-    if (inst.wait !== null && inst.wait.until !== null) run.out.cancels.push(timerKey(run.tenant, inst.wait.token));
+    if (inst.wait !== null && inst.wait.until !== null)
+      run.out.cancels.push(timerKey(run.tenant, inst.wait.token));
     inst.wait = null;
     inst.version = next.version;
     inst.pc = move.pos;

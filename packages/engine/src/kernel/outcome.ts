@@ -57,5 +57,14 @@ export interface Outcome {
 }
 
 export function emptyOutcome(): Outcome {
-  return { effects: [], timers: [], cancels: [], events: [], forward: [], requests: [], finished: [], trace: [] };
+  return {
+    effects: [],
+    timers: [],
+    cancels: [],
+    events: [],
+    forward: [],
+    requests: [],
+    finished: [],
+    trace: [],
+  };
 }

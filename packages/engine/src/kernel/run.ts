@@ -1,4 +1,4 @@
-import type { CompiledExpression } from '@kith/playbook';
+import type { CompiledExpression } from '@kith/playbook/browser';
 import type { CompiledJourney, CompiledPlaybook, CompiledStep, Render } from '../compile/types.js';
 import type { Effect } from '../model/effect.js';
 import type { EventView, KithEvent } from '../model/event.js';
@@ -7,39 +7,17 @@ import type { MemberProfile, MemberState } from '../model/member.js';
 import { applyChange, type MemberChange } from './changes.js';
 import type { Kernel } from './context.js';
 import { emptyOutcome, type Outcome } from './outcome.js';
+import type { RunScope, StepRun, Wake } from './step-run.js';
 
-/** Why a parked step runs again. */
-export type Wake =
-  | { kind: 'timer' }
-  | { kind: 'event'; event: EventView }
-  | { kind: 'reply'; output: Readonly<Record<string, unknown>> };
+export type { RunScope, StepRun, Wake } from './step-run.js';
 
-/**
- * The evaluation scope: one plain object per input, updated in place as the run moves between
- * instances and steps (no per-step allocation). Keys match the validator's roots.
- */
-export interface RunScope {
-  [key: string]: unknown;
-  member: MemberProfile;
-  event: EventView | null;
-  params: Readonly<Record<string, unknown>>;
-  now: number;
-  timezone: string;
-  referrer: { id: string | null; name: string | null };
-  playbook: { id: string; name: string; version: string };
-  offer: unknown;
-  price: unknown;
-  checkout: unknown;
-  peer: unknown;
-  n: unknown;
-  group: unknown;
-}
+const NO_REFERRER = Object.freeze({ id: null, name: null });
 
 /**
  * The working context of one input for one member: what step executors and the advance loop
  * share. It collects the outcome; it performs no I/O.
  */
-export class Run {
+export class Run implements StepRun {
   readonly out: Outcome = emptyOutcome();
   readonly scope: RunScope;
   readonly profile: MemberProfile;
@@ -80,8 +58,11 @@ export class Run {
       params: pb.params,
       now,
       timezone: this.zone(),
-      referrer: { id: state.profile.referrer, name: state.referrerName },
-      playbook: { id: pb.id, name: pb.name, version: pb.version },
+      referrer:
+        state.profile.referrer === null
+          ? NO_REFERRER
+          : { id: state.profile.referrer, name: state.referrerName },
+      playbook: pb.scopeInfo,
       offer: null,
       price: null,
       checkout: null,
@@ -133,13 +114,19 @@ export class Run {
   change(c: MemberChange, owner: string | null = null): void {
     if (applyChange(this.state, c, owner)) {
       this.dirty = true;
-      if (c.op === 'referrer') this.scope.referrer = { id: this.profile.referrer, name: this.state.referrerName };
+      if (c.op === 'referrer')
+        this.scope.referrer = { id: this.profile.referrer, name: this.state.referrerName };
       if (c.op === 'profile' && c.field === 'timezone') this.scope.timezone = this.zone();
     }
   }
 
   /** Queues an effect for the outbox, keyed by (tenant, instance, step, slot) or by the input. */
-  effect(type: string, target: string, data: Readonly<Record<string, unknown>>, notBefore = this.now): Effect {
+  effect(
+    type: string,
+    target: string,
+    data: Readonly<Record<string, unknown>>,
+    notBefore = this.now,
+  ): Effect {
     const inst = this.instance;
     const step = this.step;
     const key =
@@ -165,7 +152,11 @@ export class Run {
    * Emits an event with an id derived from the input, so a replayed input emits the same ids
    * (and the runtime's dedupe drops the copies). This member's events are handled inline.
    */
-  emit(type: string, data: Readonly<Record<string, unknown>>, member: string | null = this.state.id): KithEvent {
+  emit(
+    type: string,
+    data: Readonly<Record<string, unknown>>,
+    member: string | null = this.state.id,
+  ): KithEvent {
     const e: KithEvent = {
       tenant: this.tenant,
       id: `${this.source}~${this.emitted++}`,

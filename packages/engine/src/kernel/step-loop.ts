@@ -1,9 +1,10 @@
-import { isTruthy } from '@kith/playbook';
+import { isTruthy } from '@kith/playbook/browser';
 import { CONTINUE, type CompiledJourney, PARK, STOP } from '../compile/types.js';
 import type { JourneyInstance, StepRecord } from '../model/instance.js';
 import { finishInstance, trace } from './lifecycle.js';
 import { mechanicsOnStep } from './mechanics-bridge.js';
 import type { Run, Wake } from './run.js';
+import { execStep, replayStep } from './steps/dispatch.js';
 
 function logged(log: readonly StepRecord[], step: string): StepRecord | undefined {
   for (let i = log.length - 1; i >= 0; i--) if (log[i]!.step === step) return log[i];
@@ -52,12 +53,12 @@ export function runInstance(run: Run, inst: JourneyInstance, wake: Wake | null):
       const done = parkedHere ? undefined : logged(inst.log, step.id);
       let control: number;
       if (done !== undefined) {
-        control = step.replay(done.output);
+        control = replayStep(step, done.output);
       } else {
         run.slot = 0;
         run.woken = parkedHere;
         run.output = null;
-        control = step.exec(run);
+        control = execStep(step, run);
         run.wake = null;
         if (control === PARK) {
           inst.updatedAt = run.now;
@@ -68,7 +69,12 @@ export function runInstance(run: Run, inst: JourneyInstance, wake: Wake | null):
         inst.log.push({ step: step.id, at: run.now, output: run.output });
         trace(run, 'step', inst, step.id, run.output);
         if (run.kernel.mechanics.length > 0) {
-          mechanicsOnStep(run, { journey: journey.id, instance: inst, step: { id: step.id, kind: step.kind }, output: run.output });
+          mechanicsOnStep(run, {
+            journey: journey.id,
+            instance: inst,
+            step: { id: step.id, kind: step.kind },
+            output: run.output,
+          });
         }
       }
       inst.pc = control === CONTINUE ? step.next : control;

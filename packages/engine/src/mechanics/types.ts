@@ -1,8 +1,8 @@
-import type { CompiledExpression, ResolvedPlaybook, StepKind } from '@kith/playbook';
+import type { CompiledExpression, ResolvedPlaybook, StepKind } from '@kith/playbook/browser';
 import type { CompiledPlaybook, CompiledStepOf, Control } from '../compile/types.js';
-import type { Run } from '../kernel/run.js';
 import type { MemberChange } from '../kernel/changes.js';
 import type { ServiceRequest } from '../kernel/outcome.js';
+import type { StepRun } from '../kernel/step-run.js';
 import type { EventView, KithEvent } from '../model/event.js';
 import type { JourneyInstance } from '../model/instance.js';
 import type { MemberProfile } from '../model/member.js';
@@ -50,6 +50,30 @@ export interface MechanicOutput {
   requests?: readonly { service: string; input: Record<string, unknown>; reply?: boolean; name?: string }[];
 }
 
+/** What a mechanic sees at community level: no member. */
+export interface CommunityContext<Plan> {
+  readonly tenant: string;
+  readonly now: number;
+  readonly plan: Plan;
+  readonly playbook: CompiledPlaybook;
+}
+
+/**
+ * Community-level output: effects (an announcement to every group) and events for members —
+ * `member: '*'` sends one to every member, which is how a ritual reaches each member's journeys.
+ */
+export interface CommunityOutput {
+  effects?: readonly MechanicEffect[];
+  events?: readonly (Omit<MechanicEvent, 'member'> & { member: string | null | '*' })[];
+}
+
+export interface MechanicSchedule {
+  name: string;
+  cron: string;
+  /** IANA zone (default: the playbook's). */
+  timezone?: string;
+}
+
 /** A step that just ran, for mechanics that react to step actions (orders, sends, goals). */
 export interface StepInfo {
   journey: string;
@@ -70,7 +94,7 @@ export interface ServiceEnv {
 export type ServiceHandler = (request: ServiceRequest, env: ServiceEnv) => Promise<Record<string, unknown>>;
 
 /** A custom executor for a step kind (replaces the built-in one for playbooks this mechanic applies to). */
-export type StepOverride<K extends StepKind> = (step: CompiledStepOf<K>, run: Run) => Control;
+export type StepOverride<K extends StepKind> = (step: CompiledStepOf<K>, run: StepRun) => Control;
 
 /**
  * A mechanic: a community mechanism (referrals, campaigns, rituals, covenant, signals) plugged
@@ -91,12 +115,16 @@ export interface Mechanic<Plan = unknown, State = unknown> {
     name: string,
     data: Readonly<Record<string, unknown>> | null,
   ): MechanicOutput | undefined;
-  onReply?(ctx: MechanicContext<Plan, State>, name: string, output: Readonly<Record<string, unknown>>): MechanicOutput | undefined;
-  /** Community-level events (no member): fan out by returning events addressed to members. */
-  onCommunityEvent?(
-    ctx: Omit<MechanicContext<Plan, State>, 'member' | 'state' | 'evaluate'>,
-    event: KithEvent,
+  onReply?(
+    ctx: MechanicContext<Plan, State>,
+    name: string,
+    output: Readonly<Record<string, unknown>>,
   ): MechanicOutput | undefined;
+  /** Recurring community-level timers (rituals): armed on publish, each firing calls `onSchedule`. */
+  schedules?(plan: Plan, playbook: CompiledPlaybook): readonly MechanicSchedule[];
+  onSchedule?(ctx: CommunityContext<Plan>, name: string, at: number): CommunityOutput | undefined;
+  /** Community-level events (no member). */
+  onCommunityEvent?(ctx: CommunityContext<Plan>, event: KithEvent): CommunityOutput | undefined;
   readonly steps?: { readonly [K in StepKind]?: StepOverride<K> };
   readonly services?: Readonly<Record<string, ServiceHandler>>;
 }

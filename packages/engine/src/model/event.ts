@@ -31,7 +31,10 @@ export type EventView = Readonly<Record<string, unknown>>;
 export function eventView(e: KithEvent): EventView {
   // Object.assign, then the engine's fields again (they win over data keys of the same name):
   // an object spread here is ~20x slower in V8, and this runs once per event.
-  const v: Record<string, unknown> = Object.assign({ type: e.type, id: e.id, at: e.at, member: e.member }, e.data);
+  const v: Record<string, unknown> = Object.assign(
+    { type: e.type, id: e.id, at: e.at, member: e.member },
+    e.data,
+  );
   v.type = e.type;
   v.id = e.id;
   v.at = e.at;

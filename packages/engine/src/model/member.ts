@@ -115,33 +115,59 @@ export interface MemberState {
   mechanics: Record<string, unknown>;
 }
 
+/**
+ * A new member holds these shared, frozen empties until it first writes to a container (copy on
+ * write): an empty member is a third of the size, which is what a million-member simulation
+ * needs. Writers call `ownList` / `ownRecord` and assign the result back.
+ */
+const EMPTY_LIST: readonly never[] = Object.freeze([]);
+const EMPTY_RECORD: Readonly<Record<string, never>> = Object.freeze({});
+
+function emptyList<T>(): T[] {
+  return EMPTY_LIST as unknown as T[];
+}
+
+function emptyRecord<T>(): Record<string, T> {
+  return EMPTY_RECORD as Record<string, T>;
+}
+
+/** The list itself, or a fresh one in place of the shared empty: assign it back before writing. */
+export function ownList<T>(list: T[]): T[] {
+  return list === (EMPTY_LIST as unknown) ? [] : list;
+}
+
+/** The record itself, or a fresh one in place of the shared empty: assign it back before writing. */
+export function ownRecord<T>(record: Record<string, T>): Record<string, T> {
+  return record === (EMPTY_RECORD as unknown) ? {} : record;
+}
+
 export function newProfile(id: string): MemberProfile {
   return {
     id,
     name: null,
     locale: null,
     timezone: null,
-    identities: {},
+    identities: emptyRecord(),
     tier: '',
     stage: null,
-    tags: [],
-    badges: [],
-    attributes: {},
+    tags: emptyList(),
+    badges: emptyList(),
+    attributes: emptyRecord(),
     points: 0,
-    streaks: {},
+    streaks: emptyRecord(),
     checkins: 0,
     referrer: null,
     referrals: 0,
     referralsTotal: 0,
     inviteCode: null,
     inviteLink: null,
-    groups: {},
+    groups: emptyRecord(),
     messages: 0,
     lastActiveAt: null,
     joinedAt: null,
     spent: 0,
     orders: 0,
-    goals: [],
+    goals: emptyList(),
     source: null,
     strikes: 0,
     covenantAccepted: false,
@@ -154,17 +180,17 @@ export function newMemberState(tenant: string, id: string): MemberState {
     id,
     rev: 0,
     profile: newProfile(id),
-    stagesReached: [],
+    stagesReached: emptyList(),
     sent: 0,
     leftAt: null,
     referrerName: null,
-    instances: [],
-    entries: {},
-    orders: {},
-    sendLog: [],
-    marks: {},
-    inbox: [],
+    instances: emptyList(),
+    entries: emptyRecord(),
+    orders: emptyRecord(),
+    sendLog: emptyList(),
+    marks: emptyRecord(),
+    inbox: emptyList(),
     tierPinned: false,
-    mechanics: {},
+    mechanics: emptyRecord(),
   };
 }

@@ -40,6 +40,8 @@ export interface PublishedVersion {
 export interface Store {
   loadMember(tenant: string, member: string): Promise<MemberState | undefined>;
   commitMember(commit: MemberCommit): Promise<CommitResult>;
+  /** Adds community-level effects (no member) to the outbox; a key it already has is ignored. */
+  enqueueEffects(effects: readonly Effect[]): Promise<void>;
   /** Marks a community-level event consumed; false if it already was. */
   consumeEvent(tenant: string, eventId: string): Promise<boolean>;
   hasEvent(tenant: string, eventId: string): Promise<boolean>;
@@ -56,7 +58,12 @@ export interface Store {
   /** Reads a shared record (group pools, introduction index, a mechanic's ledger). */
   readShared<T>(tenant: string, namespace: string, key: string): Promise<T | undefined>;
   /** Read-modify-write of a shared record, atomic per (tenant, namespace, key). */
-  updateShared<T>(tenant: string, namespace: string, key: string, update: (current: T | undefined) => T): Promise<T>;
+  updateShared<T>(
+    tenant: string,
+    namespace: string,
+    key: string,
+    update: (current: T | undefined) => T,
+  ): Promise<T>;
 
   savePublished(tenant: string, version: PublishedVersion): Promise<void>;
   listPublished(tenant: string): Promise<PublishedVersion[]>;

@@ -31,7 +31,12 @@ export class MigrationTally {
       const m = planMove(inst, this.version(inst.version), this.next);
       if (m.action === 'stay') {
         const key = `${m.journey}\u0000${inst.version}\u0000${m.from}`;
-        const row = this.stays.get(key) ?? { journey: m.journey, version: inst.version, step: m.from, count: 0 };
+        const row = this.stays.get(key) ?? {
+          journey: m.journey,
+          version: inst.version,
+          step: m.from,
+          count: 0,
+        };
         row.count++;
         this.stays.set(key, row);
         continue;
@@ -48,6 +53,11 @@ export class MigrationTally {
   }
 
   result(): MigrationPreview {
-    return { version: this.next.version, moves: [...this.moves.values()], stays: [...this.stays.values()], members: this.members };
+    return {
+      version: this.next.version,
+      moves: [...this.moves.values()],
+      stays: [...this.stays.values()],
+      members: this.members,
+    };
   }
 }

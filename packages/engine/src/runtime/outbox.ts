@@ -57,12 +57,24 @@ export class Dispatcher {
       const e = entry.effect;
       const gate = await this.groupGate(entry, now);
       if (gate === 'skip') {
-        await this.settle(entry, { status: 'skipped', attempts: entry.attempts, availableAt: now, lastError: 'group-cap', settledAt: now });
+        await this.settle(entry, {
+          status: 'skipped',
+          attempts: entry.attempts,
+          availableAt: now,
+          lastError: 'group-cap',
+          settledAt: now,
+        });
         report.skipped++;
         continue;
       }
       if (gate > now) {
-        await this.settle(entry, { status: 'pending', attempts: entry.attempts, availableAt: gate, lastError: null, settledAt: null });
+        await this.settle(entry, {
+          status: 'pending',
+          attempts: entry.attempts,
+          availableAt: gate,
+          lastError: null,
+          settledAt: null,
+        });
         report.deferred++;
         continue;
       }
@@ -74,10 +86,22 @@ export class Dispatcher {
         result = { ok: false, error: err instanceof Error ? err.message : String(err) };
       }
       if (result.ok) {
-        await this.settle(entry, { status: 'delivered', attempts: attempt, availableAt: now, lastError: null, settledAt: now });
+        await this.settle(entry, {
+          status: 'delivered',
+          attempts: attempt,
+          availableAt: now,
+          lastError: null,
+          settledAt: now,
+        });
         report.delivered++;
       } else if (result.retryable === false || attempt >= this.retry.maxAttempts) {
-        await this.settle(entry, { status: 'dead', attempts: attempt, availableAt: now, lastError: result.error, settledAt: now });
+        await this.settle(entry, {
+          status: 'dead',
+          attempts: attempt,
+          availableAt: now,
+          lastError: result.error,
+          settledAt: now,
+        });
         report.dead++;
       } else {
         const delay = result.retryAfterMs ?? backoffMs(this.retry, attempt, e.key);
@@ -102,7 +126,13 @@ export class Dispatcher {
   async retryDead(tenant: string, key: string, now: number): Promise<boolean> {
     const entry = await this.store.getEffect(tenant, key);
     if (entry === undefined || entry.status !== 'dead') return false;
-    await this.settle(entry, { status: 'pending', attempts: 0, availableAt: now, lastError: entry.lastError, settledAt: null });
+    await this.settle(entry, {
+      status: 'pending',
+      attempts: 0,
+      availableAt: now,
+      lastError: entry.lastError,
+      settledAt: null,
+    });
     return true;
   }
 }

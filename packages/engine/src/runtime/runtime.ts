@@ -1,25 +1,33 @@
-import type { ResolvedPlaybook } from '@kith/playbook';
+import { DEFAULT_MECHANICS } from '../mechanics/index.js';
+import type { ResolvedPlaybook } from '@kith/playbook/browser';
 import { compilePlaybook } from '../compile/compile.js';
 import type { CompiledPlaybook } from '../compile/types.js';
-import { advance, type Input, reconcileTimers } from '../kernel/advance.js';
+import { advance, type Input } from '../kernel/advance.js';
 import { DEFAULT_KERNEL_OPTIONS, type Kernel, type KernelOptions } from '../kernel/context.js';
 import type { Outcome, Timer } from '../kernel/outcome.js';
 import { timerKey } from '../kernel/steps/wait.js';
-import type { Mechanic, MechanicEvent, ServiceEnv, ServiceHandler } from '../mechanics/types.js';
-import type { OutboxEntry } from '../model/effect.js';
+import { reconcileTimers } from '../kernel/timers.js';
+import type {
+  CommunityOutput,
+  Mechanic,
+  MechanicEvent,
+  ServiceEnv,
+  ServiceHandler,
+} from '../mechanics/types.js';
+import type { Effect, OutboxEntry } from '../model/effect.js';
 import type { EventInput, KithEvent } from '../model/event.js';
 import { type MemberState, newMemberState } from '../model/member.js';
 import type { Clock } from '../ports/clock.js';
 import type { Effects } from '../ports/effects.js';
 import type { Scheduler } from '../ports/scheduler.js';
 import type { Store } from '../ports/store.js';
-import { nextCronRun } from '../time/cron.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { type MigrationPreview, MigrationTally } from './migration.js';
-import { type DispatchReport, Dispatcher } from './outbox.js';
+import { Dispatcher, type DispatchReport } from './outbox.js';
 import { GROUP_OPENED, GROUP_SERVICES } from './services/groups.js';
 import { INTRODUCTION_SERVICES } from './services/introductions.js';
+import { tenantTimers, tenantWork } from './tenant-timers.js';
 import { TenantPlaybooks } from './tenants.js';
 
 export interface RuntimeOptions {
@@ -51,6 +59,12 @@ export type IngestStatus = 'processed' | 'duplicate';
 export interface TickReport {
   timers: number;
   effects: DispatchReport;
+}
+
+const DISPATCH_BATCH = 1000;
+
+function batchSize(r: DispatchReport): number {
+  return r.delivered + r.failed + r.dead + r.deferred + r.skipped;
 }
 
 /** Commit retries on a compare-and-set conflict before giving up (another worker keeps winning). */
@@ -90,7 +104,7 @@ export class Runtime {
     this.store = options.store;
     this.scheduler = options.scheduler;
     this.clock = options.clock;
-    this.mechanics = options.mechanics ?? [];
+    this.mechanics = options.mechanics ?? DEFAULT_MECHANICS;
     this.kernelOptions = { ...DEFAULT_KERNEL_OPTIONS, ...options.kernel };
     this.observer = options.observer;
     const retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -103,7 +117,12 @@ export class Runtime {
         ...options.services,
       }),
     );
-    this.dispatcher = new Dispatcher(this.store, options.effects, retry, (t) => this.tenants.get(t)?.current?.delivery.perGroup ?? null);
+    this.dispatcher = new Dispatcher(
+      this.store,
+      options.effects,
+      retry,
+      (t) => this.tenants.get(t)?.current?.delivery.perGroup ?? null,
+    );
   }
 
   private playbooks(tenant: string): TenantPlaybooks {
@@ -121,11 +140,19 @@ export class Runtime {
   }
 
   compile(playbook: ResolvedPlaybook, options: PublishOptions): CompiledPlaybook {
-    return compilePlaybook(playbook, { version: options.version, params: options.params ?? {}, mechanics: this.mechanics });
+    return compilePlaybook(playbook, {
+      version: options.version,
+      params: options.params ?? {},
+      mechanics: this.mechanics,
+    });
   }
 
   /** What publishing would do to runs in progress, without doing it. */
-  async preview(tenant: string, playbook: ResolvedPlaybook, options: PublishOptions): Promise<MigrationPreview> {
+  async preview(
+    tenant: string,
+    playbook: ResolvedPlaybook,
+    options: PublishOptions,
+  ): Promise<MigrationPreview> {
     const next = this.compile(playbook, options);
     const t = this.playbooks(tenant);
     const tally = new MigrationTally(next, (v) => t.version(v));
@@ -167,18 +194,7 @@ export class Runtime {
   }
 
   private async armTenantTimers(tenant: string, pb: CompiledPlaybook): Promise<void> {
-    const now = this.clock.now();
-    const timers: Timer[] = [];
-    for (const j of pb.triggers.schedules) {
-      if (j.trigger.kind !== 'schedule') continue;
-      const at = nextCronRun(j.trigger.cron, j.trigger.zone, now);
-      if (at !== undefined) {
-        timers.push({ key: `schedule:${j.id}`, tenant, member: null, at, kind: 'schedule', name: j.id, data: null });
-      }
-    }
-    if (pb.stageReviewMs !== null) {
-      timers.push({ key: 'review', tenant, member: null, at: now + pb.stageReviewMs, kind: 'review', name: 'review', data: null });
-    }
+    const timers = tenantTimers(tenant, pb, this.clock.now(), this.mechanics);
     if (timers.length > 0) await this.scheduler.schedule(timers);
   }
 
@@ -202,36 +218,76 @@ export class Runtime {
       return this.process(event.tenant, event.member, { kind: 'event', event }, event.id, this.clock.now());
     }
     if (!(await this.store.consumeEvent(event.tenant, event.id))) return 'duplicate';
-    await this.community(event);
+    await this.communityEvent(event);
     return 'processed';
   }
 
-  private async community(event: KithEvent): Promise<void> {
+  private async communityEvent(event: KithEvent): Promise<void> {
     if (event.type === 'group.opened') {
-      await this.call({ service: GROUP_OPENED, tenant: event.tenant, member: '', token: null, input: event.data }, event.tenant);
+      await this.call(
+        { service: GROUP_OPENED, tenant: event.tenant, member: '', token: null, input: event.data },
+        event.tenant,
+      );
     }
-    const t = this.tenants.get(event.tenant);
-    const pb = t?.current;
+    const pb = this.tenants.get(event.tenant)?.current;
     if (pb === undefined) return;
-    let n = 0;
     for (const m of this.mechanics) {
       if (m.onCommunityEvent === undefined || !pb.plans.has(m.name)) continue;
-      const out = m.onCommunityEvent({ tenant: event.tenant, now: this.clock.now(), plan: pb.plans.get(m.name), playbook: pb }, event);
-      for (const e of out?.events ?? []) {
+      const ctx = { tenant: event.tenant, now: this.clock.now(), plan: pb.plans.get(m.name), playbook: pb };
+      await this.community(event.tenant, `${event.id}~${m.name}`, event.at, m.onCommunityEvent(ctx, event));
+    }
+  }
+
+  /**
+   * Carries out a mechanic's community-level output: effects go to the outbox keyed by the
+   * source (so a repeated firing adds nothing), events go to their members, `'*'` to every member.
+   */
+  private async community(
+    tenant: string,
+    source: string,
+    at: number,
+    out: CommunityOutput | undefined,
+  ): Promise<void> {
+    if (out === undefined) return;
+    const effects = (out.effects ?? []).map(
+      (e, i): Effect => ({
+        key: `${tenant}/community/${source}/${i}`,
+        tenant,
+        member: null,
+        instance: null,
+        step: null,
+        type: e.type,
+        target: e.target,
+        data: e.data,
+        notBefore: e.notBefore ?? at,
+      }),
+    );
+    if (effects.length > 0) await this.store.enqueueEffects(effects);
+    let n = 0;
+    for (const e of out.events ?? []) {
+      const k = n++;
+      const emit = (member: string | null) =>
         this.forwarded.push({
-          tenant: event.tenant,
-          id: `${event.id}~${m.name}~${n++}`,
+          tenant,
+          id: `${source}~${k}${member === null ? '' : `~${member}`}`,
           type: e.type,
-          member: e.member ?? null,
-          at: event.at,
+          member,
+          at,
           data: e.data ?? {},
         });
-      }
+      if (e.member !== '*') emit(e.member);
+      else for await (const id of this.store.memberIds(tenant)) emit(id);
     }
   }
 
   /** Resumes the wait with this token (`instance@step`); kept if the wait is not saved yet. */
-  async resume(tenant: string, member: string, token: string, data: Record<string, unknown> = {}, id = token): Promise<void> {
+  async resume(
+    tenant: string,
+    member: string,
+    token: string,
+    data: Record<string, unknown> = {},
+    id = token,
+  ): Promise<void> {
     await this.process(tenant, member, { kind: 'resume', id, token, data }, `resume:${id}`, this.clock.now());
     await this.drain();
   }
@@ -263,7 +319,13 @@ export class Runtime {
    * One input for one member, serialised per member in this process and compare-and-set against
    * other processes: on a conflict the input runs again on fresh state (with the same `now`).
    */
-  private async process(tenant: string, member: string, input: Input, eventId: string | null, now: number): Promise<IngestStatus> {
+  private async process(
+    tenant: string,
+    member: string,
+    input: Input,
+    eventId: string | null,
+    now: number,
+  ): Promise<IngestStatus> {
     const kernel = this.kernel(tenant);
     return this.locks.run(`${tenant}\u0000${member}`, async () => {
       for (let attempt = 0; ; attempt++) {
@@ -275,7 +337,8 @@ export class Runtime {
         for (let i = 0; i < out.requests.length; i++) {
           const req = out.requests[i]!;
           const output = await this.call(req, tenant);
-          if (req.token !== null) merge(out, advance(kernel, state, { kind: 'reply', token: req.token, output }, now));
+          if (req.token !== null)
+            merge(out, advance(kernel, state, { kind: 'reply', token: req.token, output }, now));
         }
         if (out.requests.length > 0) reconcileTimers(tenant, state, out);
         const result = await this.store.commitMember({
@@ -305,7 +368,8 @@ export class Runtime {
     if (this.draining) return;
     this.draining = true;
     try {
-      for (let e = this.forwarded.shift(); e !== undefined; e = this.forwarded.shift()) await this.ingestEvent(e);
+      for (let e = this.forwarded.shift(); e !== undefined; e = this.forwarded.shift())
+        await this.ingestEvent(e);
     } finally {
       this.draining = false;
     }
@@ -318,22 +382,26 @@ export class Runtime {
       return;
     }
     const pb = this.tenants.get(timer.tenant)?.current;
-    if (pb === undefined) return;
-    if (timer.kind === 'schedule') {
-      const j = pb.journeys.get(timer.name);
-      if (j?.trigger.kind !== 'schedule') return;
-      const key = new Date(timer.at).toISOString();
-      for await (const id of this.store.memberIds(timer.tenant)) {
-        await this.process(timer.tenant, id, { kind: 'start', journey: j.id, key }, null, this.clock.now());
+    const due = pb === undefined ? null : tenantWork(timer, pb);
+    if (pb === undefined || due === null) return;
+    const work = due.work;
+    if (work.kind === 'mechanic') {
+      const m = this.mechanics.find((x) => x.name === work.mechanic);
+      if (m?.onSchedule !== undefined && pb.plans.has(m.name)) {
+        const ctx = { tenant: timer.tenant, now: this.clock.now(), plan: pb.plans.get(m.name), playbook: pb };
+        await this.community(
+          timer.tenant,
+          `${timer.key}@${timer.at}`,
+          timer.at,
+          m.onSchedule(ctx, work.name, work.at),
+        );
       }
-      const next = nextCronRun(j.trigger.cron, j.trigger.zone, timer.at);
-      if (next !== undefined) await this.scheduler.schedule([{ ...timer, at: next }]);
-    } else if (timer.kind === 'review' && pb.stageReviewMs !== null) {
+    } else {
       for await (const id of this.store.memberIds(timer.tenant)) {
-        await this.process(timer.tenant, id, { kind: 'review', id: String(timer.at) }, null, this.clock.now());
+        await this.process(timer.tenant, id, work, null, this.clock.now());
       }
-      await this.scheduler.schedule([{ ...timer, at: timer.at + pb.stageReviewMs }]);
     }
+    if (due.next !== null) await this.scheduler.schedule([due.next]);
   }
 
   /** Fires due timers, then delivers due effects, at the clock's current time. */
@@ -347,7 +415,11 @@ export class Runtime {
       timers += due.length;
       await this.drain();
     }
-    const effects = await this.dispatcher.dispatch(now);
+    const effects = await this.dispatcher.dispatch(now, DISPATCH_BATCH);
+    for (let batch = effects; batchSize(batch) === DISPATCH_BATCH; ) {
+      batch = await this.dispatcher.dispatch(now, DISPATCH_BATCH);
+      for (const k of Object.keys(effects) as (keyof DispatchReport)[]) effects[k] += batch[k];
+    }
     return { timers, effects };
   }
 
@@ -401,7 +473,15 @@ export class Runtime {
       for (const inst of state?.instances ?? []) {
         if (inst.wait?.until == null) continue;
         const key = timerKey(tenant, inst.wait.token);
-        timers.push({ key, tenant, member: id, at: inst.wait.until, kind: 'wait', name: inst.wait.token, data: null });
+        timers.push({
+          key,
+          tenant,
+          member: id,
+          at: inst.wait.until,
+          kind: 'wait',
+          name: inst.wait.token,
+          data: null,
+        });
       }
       if (timers.length > 0) {
         await this.scheduler.schedule(timers);

@@ -27,7 +27,8 @@ export class TenantPlaybooks {
   }
 
   add(compiled: CompiledPlaybook): void {
-    if (this.versions.has(compiled.version)) throw new Error(`version '${compiled.version}' is already published`);
+    if (this.versions.has(compiled.version))
+      throw new Error(`version '${compiled.version}' is already published`);
     this.versions.set(compiled.version, compiled);
     this.currentVersion = compiled;
     this.kernelCache = undefined;

@@ -1,4 +1,4 @@
-import { type ResolvedPlaybook, validatePlaybookText } from '@kith/playbook';
+import { type ResolvedPlaybook, validatePlaybookText } from '@kith/playbook/browser';
 import { MemoryEffects } from '../adapters/memory-effects.js';
 import { MemoryScheduler } from '../adapters/memory-scheduler.js';
 import { MemoryStore } from '../adapters/memory-store.js';
@@ -22,11 +22,16 @@ export interface TestKitOptions {
 }
 
 /** Validates playbook YAML with @kith/playbook; throws with every diagnostic if it is not valid. */
-export function loadPlaybook(yamlText: string, file = 'playbook.yaml'): { playbook: ResolvedPlaybook; params: Record<string, unknown> } {
+export function loadPlaybook(
+  yamlText: string,
+  file = 'playbook.yaml',
+): { playbook: ResolvedPlaybook; params: Record<string, unknown> } {
   const result = validatePlaybookText(yamlText, file);
   if (result.playbook === undefined) {
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
-    throw new Error(`invalid playbook:\n${errors.map((d) => `  ${d.line}:${d.column} ${d.code}: ${d.message}`).join('\n')}`);
+    throw new Error(
+      `invalid playbook:\n${errors.map((d) => `  ${d.line}:${d.column} ${d.code}: ${d.message}`).join('\n')}`,
+    );
   }
   return { playbook: result.playbook, params: result.params };
 }
@@ -107,7 +112,9 @@ export async function createTestKit(source: string | ResolvedPlaybook, options: 
       return effects.messages(member).map((m) => m.text);
     },
     finished(member?: string) {
-      return (store.finished.get(tenant) ?? []).filter((i) => member === undefined || i.id.startsWith(`${member}:`));
+      return (store.finished.get(tenant) ?? []).filter(
+        (i) => member === undefined || i.id.startsWith(`${member}:`),
+      );
     },
   };
   return kit;

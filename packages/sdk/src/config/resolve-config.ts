@@ -13,7 +13,7 @@ export interface ConfigIssue {
 }
 
 export type ConfigResult<C> =
-  | { ok: true; config: C; /** The secret values in it, for log redaction. */ secrets: string[] }
+  | { ok: true; config: C /** The secret values in it, for log redaction. */; secrets: string[] }
   | { ok: false; issues: ConfigIssue[] };
 
 /** Where secret values come from: a map or a lookup (the server's secret store). */
@@ -55,7 +55,10 @@ function substitute(
 }
 
 function at(value: unknown, path: readonly string[]): unknown {
-  return path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+  return path.reduce<unknown>(
+    (v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+    value,
+  );
 }
 
 /**
@@ -72,7 +75,8 @@ export function resolveConfig<S extends TObject>(
   const substituted = substitute(raw ?? {}, secrets, '', used, issues);
   if (issues.length > 0) return { ok: false, issues };
   const config = withDefaults(plugin.config, substituted);
-  for (const i of checkValue(plugin.config, config)) issues.push({ code: 'invalid', path: i.path, message: i.message });
+  for (const i of checkValue(plugin.config, config))
+    issues.push({ code: 'invalid', path: i.path, message: i.message });
   if (issues.length > 0) return { ok: false, issues };
   for (const path of secretPaths(plugin.config)) {
     const v = at(config, path);
@@ -86,7 +90,10 @@ export function resolveConfig<S extends TObject>(
  * editor): secret fields must be `${secrets.X}` references, and everything else must fit the
  * schema. Values holding a reference are not checked further: their value is unknown.
  */
-export function checkPluginConfig(plugin: Plugin, raw: Readonly<Record<string, unknown>> | undefined): ConfigIssue[] {
+export function checkPluginConfig(
+  plugin: Plugin,
+  raw: Readonly<Record<string, unknown>> | undefined,
+): ConfigIssue[] {
   const value = raw ?? {};
   const issues: ConfigIssue[] = [];
   for (const path of secretPaths(plugin.config)) {
@@ -102,7 +109,8 @@ export function checkPluginConfig(plugin: Plugin, raw: Readonly<Record<string, u
   const refPaths = new Set<string>();
   const mark = (v: unknown, p: string) => {
     if (typeof v === 'string' && v.includes('${secrets.')) refPaths.add(p);
-    else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) mark(x, `${p}/${k}`);
+    else if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) mark(x, `${p}/${k}`);
   };
   mark(value, '');
   for (const i of checkValue(plugin.config, withDefaults(plugin.config, value))) {

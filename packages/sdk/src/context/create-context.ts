@@ -1,6 +1,13 @@
 import { createLogger, silentSink } from './logger.js';
 import { memoryKv } from './memory-kv.js';
-import { CONTEXT_VERSION, type Fetch, type KvStore, type LogSink, type PluginClock, type PluginContext } from './types.js';
+import {
+  CONTEXT_VERSION,
+  type Fetch,
+  type KvStore,
+  type LogSink,
+  type PluginClock,
+  type PluginContext,
+} from './types.js';
 
 export interface ContextOptions<C> {
   plugin: string;

@@ -20,7 +20,8 @@ function redactValue(value: unknown, secrets: readonly string[], depth: number):
   if (value instanceof Error) return scrub(value.message, secrets);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) && v !== null && v !== undefined ? REDACTED : redactValue(v, secrets, depth + 1);
+    out[k] =
+      SECRET_KEY.test(k) && v !== null && v !== undefined ? REDACTED : redactValue(v, secrets, depth + 1);
   }
   return out;
 }
@@ -46,10 +47,12 @@ export function createLogger(options: {
   sink: LogSink;
 }): Logger {
   const { plugin, instance, secrets, sink } = options;
-  const log = (level: LogLevel) => (message: string, fields: LogFields = {}) => {
-    const r = redact(message, fields, secrets);
-    sink({ level, message: r.message, fields: r.fields, plugin, instance });
-  };
+  const log =
+    (level: LogLevel) =>
+    (message: string, fields: LogFields = {}) => {
+      const r = redact(message, fields, secrets);
+      sink({ level, message: r.message, fields: r.fields, plugin, instance });
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }
 

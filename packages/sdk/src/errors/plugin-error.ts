@@ -8,7 +8,12 @@
  */
 export type PluginErrorKind = 'rate-limited' | 'transient' | 'permanent' | 'auth';
 
-export const PLUGIN_ERROR_KINDS: readonly PluginErrorKind[] = ['rate-limited', 'transient', 'permanent', 'auth'];
+export const PLUGIN_ERROR_KINDS: readonly PluginErrorKind[] = [
+  'rate-limited',
+  'transient',
+  'permanent',
+  'auth',
+];
 
 /** A PluginError as plain data: what crosses process boundaries, logs and the dead-letter list. */
 export interface PluginErrorData {
@@ -49,7 +54,11 @@ export class PluginError extends Error {
   }
 
   /** The provider asked us to slow down; `retryAfterMs` is required because the runtime schedules by it. */
-  static rateLimited(message: string, retryAfterMs: number, options: Omit<PluginErrorOptions, 'retryAfterMs'> = {}) {
+  static rateLimited(
+    message: string,
+    retryAfterMs: number,
+    options: Omit<PluginErrorOptions, 'retryAfterMs'> = {},
+  ) {
     return new PluginError('rate-limited', message, { ...options, retryAfterMs: Math.max(0, retryAfterMs) });
   }
 

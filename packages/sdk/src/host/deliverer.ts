@@ -15,7 +15,6 @@ export type DeliveryOutcome =
   | { status: 'deferred'; waitMs: number }
   | { status: 'failed'; error: PluginErrorData };
 
-
 /**
  * An outcome in the engine's terms: a rate-limit wait is retryable after exactly that long;
  * `transient` retries with the engine's backoff; `permanent` and `auth` dead-letter at once.
@@ -23,11 +22,17 @@ export type DeliveryOutcome =
 export function toDeliveryResult(outcome: DeliveryOutcome): DeliveryResult {
   if (outcome.status === 'delivered') return { ok: true };
   if (outcome.status === 'deferred') {
-    return { ok: false, error: 'rate limit: waiting for a send slot', retryable: true, retryAfterMs: outcome.waitMs };
+    return {
+      ok: false,
+      error: 'rate limit: waiting for a send slot',
+      retryable: true,
+      retryAfterMs: outcome.waitMs,
+    };
   }
   const e = outcome.error;
   const error = `${e.kind}: ${e.message}`;
-  if (e.kind === 'rate-limited') return { ok: false, error, retryable: true, retryAfterMs: e.retryAfterMs ?? 1000 };
+  if (e.kind === 'rate-limited')
+    return { ok: false, error, retryable: true, retryAfterMs: e.retryAfterMs ?? 1000 };
   if (e.kind === 'transient') return { ok: false, error, retryable: true };
   return { ok: false, error, retryable: false };
 }
@@ -69,7 +74,13 @@ export function createEffectDeliverer(options: DelivererOptions): EffectDelivere
     if (entry === undefined) {
       return {
         status: 'failed',
-        error: { kind: 'permanent', message: `no plugin instance '${effect.target}'`, retryAfterMs: null, status: null, code: null },
+        error: {
+          kind: 'permanent',
+          message: `no plugin instance '${effect.target}'`,
+          retryAfterMs: null,
+          status: null,
+          code: null,
+        },
       };
     }
     const { instance, limiter } = entry;

@@ -1,6 +1,13 @@
 import type { OutboundRecipient } from '../channel/types.js';
 import type { PluginContext } from '../context/types.js';
-import type { CheckoutData, Effect, GroupAddData, GroupOpenData, MessageData, PluginCallData } from '../engine.js';
+import type {
+  CheckoutData,
+  Effect,
+  GroupAddData,
+  GroupOpenData,
+  MessageData,
+  PluginCallData,
+} from '../engine.js';
 import { PluginError } from '../errors/plugin-error.js';
 import type { PluginConfig } from '../plugin/types.js';
 import { checkValue } from '../schema/check.js';
@@ -17,15 +24,24 @@ const EFFECT_TYPES = {
   call: 'plugin.call',
 } as const;
 
-async function recipient(data: MessageData, channel: string, addressOf: AddressLookup | undefined): Promise<OutboundRecipient> {
+async function recipient(
+  data: MessageData,
+  channel: string,
+  addressOf: AddressLookup | undefined,
+): Promise<OutboundRecipient> {
   const to = data.to;
   if (to.kind === 'member') return { kind: 'member', member: to.member, address: to.address };
   if (to.kind === 'group') {
-    if (to.group === null) throw PluginError.permanent(`member ${to.member} is in no group on channel ${channel}`);
+    if (to.group === null)
+      throw PluginError.permanent(`member ${to.member} is in no group on channel ${channel}`);
     return { kind: 'group', group: to.group, pool: to.pool };
   }
   if (to.referrer === null) throw PluginError.permanent(`member ${to.member} has no referrer`);
-  return { kind: 'member', member: to.referrer, address: addressOf ? await addressOf(to.referrer, channel) : null };
+  return {
+    kind: 'member',
+    member: to.referrer,
+    address: addressOf ? await addressOf(to.referrer, channel) : null,
+  };
 }
 
 function unsupported(instance: PluginInstance, what: string): PluginError {
@@ -60,7 +76,10 @@ export async function dispatchEffect(
       if (channel?.createGroup === undefined) throw unsupported(instance, 'create groups');
       const data = effect.data as unknown as GroupOpenData;
       const members = await Promise.all(
-        data.members.map(async (m) => ({ member: m, address: addressOf ? await addressOf(m, instance.id) : null })),
+        data.members.map(async (m) => ({
+          member: m,
+          address: addressOf ? await addressOf(m, instance.id) : null,
+        })),
       );
       return channel.createGroup(ctx, { group: data.group, name: data.name, members });
     }
@@ -84,10 +103,16 @@ export async function dispatchEffect(
     case EFFECT_TYPES.call: {
       const data = effect.data as unknown as PluginCallData;
       const action = Object.hasOwn(actions, data.action) ? actions[data.action] : undefined;
-      if (action === undefined) throw unsupported(instance, `run action '${data.action}' (it has: ${Object.keys(actions).join(', ') || 'none'})`);
+      if (action === undefined)
+        throw unsupported(
+          instance,
+          `run action '${data.action}' (it has: ${Object.keys(actions).join(', ') || 'none'})`,
+        );
       const issues = checkValue(action.input, data.input);
       if (issues.length > 0) {
-        throw PluginError.permanent(`input of ${data.action}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`);
+        throw PluginError.permanent(
+          `input of ${data.action}: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        );
       }
       return action.run(ctx, data.input);
     }
@@ -97,14 +122,19 @@ export async function dispatchEffect(
 }
 
 /** The recipient and group a send is counted against, for rate limits. */
-export function limitScope(effect: Effect): { group: string | null; recipient: string | null } {
+export function limitScope(effect: Effect): {
+  message: boolean;
+  group: string | null;
+  recipient: string | null;
+} {
   const data = effect.data as Record<string, unknown>;
   if (effect.type === EFFECT_TYPES.send) {
     const to = (data as unknown as MessageData).to;
-    if (to?.kind === 'group') return { group: to.group, recipient: null };
-    if (to?.kind === 'member') return { group: null, recipient: to.address ?? to.member };
-    if (to?.kind === 'referrer') return { group: null, recipient: to.referrer };
+    if (to?.kind === 'group') return { message: true, group: to.group, recipient: null };
+    if (to?.kind === 'member') return { message: true, group: null, recipient: to.address ?? to.member };
+    if (to?.kind === 'referrer') return { message: true, group: null, recipient: to.referrer };
+    return { message: true, group: null, recipient: null };
   }
   const group = typeof data.group === 'string' ? data.group : null;
-  return { group, recipient: null };
+  return { message: false, group, recipient: null };
 }

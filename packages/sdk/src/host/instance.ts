@@ -43,7 +43,8 @@ export type InstanceResult = { ok: true; instance: PluginInstance } | { ok: fals
 export function instantiatePlugin(options: InstanceOptions): InstanceResult {
   const { plugin, id } = options;
   const incompatible = contextIncompatibility(plugin);
-  if (incompatible !== null) return { ok: false, issues: [{ code: 'invalid', path: '/', message: incompatible }] };
+  if (incompatible !== null)
+    return { ok: false, issues: [{ code: 'invalid', path: '/', message: incompatible }] };
   const resolved = resolveConfig(plugin, options.with, options.secrets);
   if (!resolved.ok) return resolved;
   let limits: RateLimit[];

@@ -28,7 +28,11 @@ export async function handleWebhook(
   const { channel, payment } = instance.plugin.capabilities;
   const handler = channel?.webhook ?? payment?.webhook;
   if (handler === undefined) {
-    return { status: 'rejected', reason: 'no-webhook', message: `${instance.plugin.name} has no inbound webhook` };
+    return {
+      status: 'rejected',
+      reason: 'no-webhook',
+      message: `${instance.plugin.name} has no inbound webhook`,
+    };
   }
   const ctx = createPluginContext({
     plugin: instance.plugin.name,
@@ -48,7 +52,9 @@ export async function handleWebhook(
       tenant: options.tenant,
       id: `${instance.id}:${e.id}`,
       type: e.type,
-      member: e.member ?? (e.address !== null && options.memberOf ? options.memberOf(e.address, instance.id) : null),
+      member:
+        e.member ??
+        (e.address !== null && options.memberOf ? options.memberOf(e.address, instance.id) : null),
       at: e.at,
       data: { ...e.data, channel: instance.id, address: e.address, group: e.group, name: e.name ?? null },
     }),

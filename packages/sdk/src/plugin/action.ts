@@ -31,7 +31,12 @@ export interface ActionDefinition<CS extends TSchema, I extends TObject, O exten
 }
 
 /** The mistakes an action definition can have, as sentences (empty when none). */
-export function actionProblems(def: { name?: unknown; description?: unknown; input?: unknown; run?: unknown }): string[] {
+export function actionProblems(def: {
+  name?: unknown;
+  description?: unknown;
+  input?: unknown;
+  run?: unknown;
+}): string[] {
   const problems: string[] = [];
   const name = typeof def.name === 'string' ? def.name : '';
   if (!ACTION_NAME_PATTERN.test(name)) {

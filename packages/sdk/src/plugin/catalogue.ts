@@ -1,6 +1,6 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { ChannelFormat, ChannelTarget } from '../channel/types.js';
-import type { RateLimitScope } from '../rate-limit/types.js';
+import type { RateLimitCounts, RateLimitScope } from '../rate-limit/types.js';
 import type { Plugin } from './types.js';
 
 /** JSON as it crosses the API: what the validator and the editor read about a plugin. */
@@ -15,7 +15,10 @@ export interface CatalogueEntry {
   configSchema: JsonSchema;
   /** Dotted paths of secret fields: the editor renders them write-only, the validator requires `${secrets.X}`. */
   secrets: string[];
-  actions: Record<string, { displayName: string; description: string; inputSchema: JsonSchema; outputSchema: JsonSchema | null }>;
+  actions: Record<
+    string,
+    { displayName: string; description: string; inputSchema: JsonSchema; outputSchema: JsonSchema | null }
+  >;
   capabilities: {
     channel: {
       targets: ChannelTarget[];
@@ -28,7 +31,14 @@ export interface CatalogueEntry {
     actions: string[];
     triggers: string[];
   };
-  rateLimits: { name: string; max: number; perMs: number; scope: RateLimitScope; description: string | null }[];
+  rateLimits: {
+    name: string;
+    max: number;
+    perMs: number;
+    scope: RateLimitScope;
+    counts: RateLimitCounts;
+    description: string | null;
+  }[];
   events: Record<string, { description: string; dataSchema: JsonSchema | null }>;
 }
 
@@ -40,7 +50,9 @@ function toJson(schema: TSchema): JsonSchema {
 function secretList(schema: TSchema, prefix = ''): string[] {
   const props = (schema as { properties?: Record<string, TSchema> }).properties ?? {};
   return Object.entries(props).flatMap(([k, s]) =>
-    (s as Record<string, unknown>)['x-kith-secret'] === true ? [`${prefix}${k}`] : secretList(s, `${prefix}${k}.`),
+    (s as Record<string, unknown>)['x-kith-secret'] === true
+      ? [`${prefix}${k}`]
+      : secretList(s, `${prefix}${k}.`),
   );
 }
 
@@ -103,7 +115,10 @@ export function pluginCatalogueEntry(plugin: Plugin): CatalogueEntry {
     },
     rateLimits: plugin.rateLimits.map((r) => ({ ...r })),
     events: Object.fromEntries(
-      triggers.map((t) => [t.event, { description: t.description, dataSchema: t.data === null ? null : toJson(t.data) }]),
+      triggers.map((t) => [
+        t.event,
+        { description: t.description, dataSchema: t.data === null ? null : toJson(t.data) },
+      ]),
     ),
   };
 }

@@ -4,10 +4,15 @@ import semver from 'semver';
 import type { ChannelCapability } from '../channel/types.js';
 import { CONTEXT_VERSION } from '../context/types.js';
 import type { PaymentCapability } from '../payment/types.js';
-import { parseDuration, RATE_LIMIT_SCOPES, type RateLimit, type RateLimitDefinition } from '../rate-limit/types.js';
+import {
+  parseDuration,
+  RATE_LIMIT_SCOPES,
+  type RateLimit,
+  type RateLimitDefinition,
+} from '../rate-limit/types.js';
 import { precompile } from '../schema/check.js';
 import { isSecretSchema, secretPaths } from '../schema/secret.js';
-import { type PluginAction, actionProblems } from './action.js';
+import { actionProblems, type PluginAction } from './action.js';
 import { DefinitionError } from './definition-error.js';
 import { isPluginName, PLUGIN_NAME_PATTERN } from './name.js';
 import type { Plugin, PluginDefinition, Trigger, TriggerDefinition } from './types.js';
@@ -21,9 +26,14 @@ type Problems = string[];
 const isFn = (v: unknown) => typeof v === 'function';
 const blank = (v: unknown) => typeof v !== 'string' || v.trim() === '';
 
-function checkIdentity(def: Pick<PluginDefinition<TObject>, 'name' | 'version' | 'displayName' | 'description' | 'contextVersion'>, p: Problems): void {
+function checkIdentity(
+  def: Pick<PluginDefinition<TObject>, 'name' | 'version' | 'displayName' | 'description' | 'contextVersion'>,
+  p: Problems,
+): void {
   if (!isPluginName(def.name)) {
-    p.push(`name '${String(def.name)}' must be lower-case letters, digits, '.', '_' or '-' (npm style, optionally @scope/): ${PLUGIN_NAME_PATTERN}`);
+    p.push(
+      `name '${String(def.name)}' must be lower-case letters, digits, '.', '_' or '-' (npm style, optionally @scope/): ${PLUGIN_NAME_PATTERN}`,
+    );
   }
   if (typeof def.version !== 'string' || semver.valid(def.version) === null) {
     p.push(`version '${String(def.version)}' is not an exact semver version (e.g. '1.0.0')`);
@@ -33,7 +43,9 @@ function checkIdentity(def: Pick<PluginDefinition<TObject>, 'name' | 'version' |
   if (!Number.isInteger(def.contextVersion) || def.contextVersion < 1) {
     p.push(`contextVersion must be a positive integer (this SDK provides ${CONTEXT_VERSION})`);
   } else if (def.contextVersion > CONTEXT_VERSION) {
-    p.push(`contextVersion ${def.contextVersion} is newer than this SDK's (${CONTEXT_VERSION}): upgrade @kith/sdk`);
+    p.push(
+      `contextVersion ${def.contextVersion} is newer than this SDK's (${CONTEXT_VERSION}): upgrade @kith/sdk`,
+    );
   }
 }
 
@@ -67,15 +79,19 @@ function checkChannel(c: ChannelCapability<unknown>, p: Problems): void {
   if (!Array.isArray(c.targets) || c.targets.length === 0) {
     p.push("channel.targets must list at least one of 'member', 'group'");
   } else {
-    for (const t of c.targets) if (!CHANNEL_TARGETS.includes(t)) p.push(`channel.targets: unknown target '${t}'`);
+    for (const t of c.targets)
+      if (!CHANNEL_TARGETS.includes(t)) p.push(`channel.targets: unknown target '${t}'`);
   }
-  for (const f of c.formats ?? []) if (!CHANNEL_FORMATS.includes(f)) p.push(`channel.formats: unknown format '${f}'`);
-  for (const op of GROUP_OPS) if (c[op] !== undefined && !isFn(c[op])) p.push(`channel.${op} must be a function`);
+  for (const f of c.formats ?? [])
+    if (!CHANNEL_FORMATS.includes(f)) p.push(`channel.formats: unknown format '${f}'`);
+  for (const op of GROUP_OPS)
+    if (c[op] !== undefined && !isFn(c[op])) p.push(`channel.${op} must be a function`);
   if (c.webhook !== undefined) checkWebhook('channel', c.webhook, p);
 }
 
 function checkWebhook(where: string, w: { verify?: unknown; parse?: unknown }, p: Problems): void {
-  if (!isFn(w.verify)) p.push(`${where}.webhook.verify(ctx, request) is required: never parse an unverified webhook`);
+  if (!isFn(w.verify))
+    p.push(`${where}.webhook.verify(ctx, request) is required: never parse an unverified webhook`);
   if (!isFn(w.parse)) p.push(`${where}.webhook.parse(ctx, request) is required`);
 }
 
@@ -105,7 +121,8 @@ function normaliseActions(
 function normaliseTriggers(triggers: readonly TriggerDefinition[], p: Problems): Trigger[] {
   const seen = new Set<string>();
   return triggers.map((t) => {
-    if (!EVENT_NAME.test(t.event)) p.push(`trigger event '${t.event}' must be a dotted name like 'member.joined'`);
+    if (!EVENT_NAME.test(t.event))
+      p.push(`trigger event '${t.event}' must be a dotted name like 'member.joined'`);
     if (seen.has(t.event)) p.push(`duplicate trigger event '${t.event}'`);
     seen.add(t.event);
     if (blank(t.description)) p.push(`trigger '${t.event}' needs a description`);
@@ -119,20 +136,34 @@ function normaliseRateLimits(defs: readonly RateLimitDefinition[], p: Problems):
     const name = d.name ?? d.scope;
     if (names.has(name)) p.push(`duplicate rate limit name '${name}' (name limits that share a scope)`);
     names.add(name);
-    if (!Number.isInteger(d.max) || d.max <= 0) p.push(`rateLimits[${i}].max must be a positive integer, got ${d.max}`);
+    if (!Number.isInteger(d.max) || d.max <= 0)
+      p.push(`rateLimits[${i}].max must be a positive integer, got ${d.max}`);
     const perMs = parseDuration(d.per);
-    if (perMs === null || perMs <= 0) p.push(`rateLimits[${i}].per must be a positive duration ('1s', '1m') or ms, got '${d.per}'`);
+    if (perMs === null || perMs <= 0)
+      p.push(`rateLimits[${i}].per must be a positive duration ('1s', '1m') or ms, got '${d.per}'`);
     if (!RATE_LIMIT_SCOPES.includes(d.scope)) {
       p.push(`rateLimits[${i}].scope must be one of ${RATE_LIMIT_SCOPES.join(', ')}, got '${d.scope}'`);
     }
-    return { name, max: d.max, perMs: perMs ?? 0, scope: d.scope, description: d.description ?? null };
+    const counts = d.counts ?? 'messages';
+    if (counts !== 'messages' && counts !== 'calls')
+      p.push(`rateLimits[${i}].counts must be 'messages' or 'calls', got '${counts}'`);
+    return {
+      name,
+      max: d.max,
+      perMs: perMs ?? 0,
+      scope: d.scope,
+      counts,
+      description: d.description ?? null,
+    };
   });
 }
 
 function defaultConnectionKey(name: string, schema: TSchema) {
   const secrets = secretPaths(schema);
   return (config: Readonly<Record<string, unknown>>): string => {
-    const parts = secrets.map((path) => path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], config));
+    const parts = secrets.map((path) =>
+      path.reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], config),
+    );
     parts.push(config.baseUrl);
     // Hashed so that rate-limit keys (in Redis, in logs) never carry a credential.
     const digest = createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
@@ -176,8 +207,10 @@ export function definePlugin<S extends TObject>(def: PluginDefinition<S>): Plugi
     p.push('capabilities must declare at least one of channel, payment, actions, triggers');
   }
   const rateLimits = normaliseRateLimits(def.rateLimits ?? [], p);
-  if (def.connectionKey !== undefined && !isFn(def.connectionKey)) p.push('connectionKey must be a function of the config');
-  if (p.length > 0) throw new DefinitionError(`definePlugin(${isPluginName(def.name) ? def.name : String(def.name)})`, p);
+  if (def.connectionKey !== undefined && !isFn(def.connectionKey))
+    p.push('connectionKey must be a function of the config');
+  if (p.length > 0)
+    throw new DefinitionError(`definePlugin(${isPluginName(def.name) ? def.name : String(def.name)})`, p);
 
   deepFreeze(def.config);
   const connectionKey = def.connectionKey ?? defaultConnectionKey(def.name, def.config);

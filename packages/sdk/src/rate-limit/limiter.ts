@@ -1,5 +1,5 @@
-import { parseDuration, type RateLimit } from './types.js';
 import type { RateLimiterStore } from './store.js';
+import { parseDuration, type RateLimit } from './types.js';
 import type { BucketSpec } from './window.js';
 
 /**
@@ -9,6 +9,8 @@ import type { BucketSpec } from './window.js';
  */
 export interface RateLimitKey {
   connection: string;
+  /** True for a message send (the default); false for other provider calls, which only `calls` limits count. */
+  message?: boolean;
   group?: string | null;
   recipient?: string | null;
 }
@@ -26,9 +28,11 @@ export interface RateLimiter {
 export function bucketsFor(limits: readonly RateLimit[], key: RateLimitKey): BucketSpec[] {
   const out: BucketSpec[] = [];
   for (const l of limits) {
+    if (l.counts === 'messages' && key.message === false) continue;
     const base = `${key.connection}|${l.name}`;
     if (l.scope === 'connection') out.push({ key: base, max: l.max, perMs: l.perMs });
-    else if (l.scope === 'group' && key.group) out.push({ key: `${base}|g:${key.group}`, max: l.max, perMs: l.perMs });
+    else if (l.scope === 'group' && key.group)
+      out.push({ key: `${base}|g:${key.group}`, max: l.max, perMs: l.perMs });
     else if (l.scope === 'recipient' && key.recipient) {
       out.push({ key: `${base}|r:${key.recipient}`, max: l.max, perMs: l.perMs });
     }
@@ -65,10 +69,19 @@ export function instanceLimits(
   if (extra === undefined) return [...pluginLimits];
   const perMs = parseDuration(extra.per);
   if (perMs === null || perMs <= 0 || !Number.isInteger(extra.max) || extra.max <= 0) {
-    throw new RangeError(`rateLimit of '${instance}' must have a positive integer max and a positive duration`);
+    throw new RangeError(
+      `rateLimit of '${instance}' must have a positive integer max and a positive duration`,
+    );
   }
   return [
     ...pluginLimits,
-    { name: `instance:${instance}`, max: extra.max, perMs, scope: 'connection', description: 'set by the playbook' },
+    {
+      name: `instance:${instance}`,
+      max: extra.max,
+      perMs,
+      scope: 'connection',
+      counts: 'messages',
+      description: 'set by the playbook',
+    },
   ];
 }

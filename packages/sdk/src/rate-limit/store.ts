@@ -1,4 +1,4 @@
-import { type BucketSpec, earliestSlot, isIdle, recordSlot } from './window.js';
+import { type BucketSpec, earliestCommonSlot, isIdle, recordSlot } from './window.js';
 
 /**
  * Where bucket state lives: the port that lets the runtime enforce limits per provider
@@ -9,8 +9,8 @@ import { type BucketSpec, earliestSlot, isIdle, recordSlot } from './window.js';
 export interface RateLimiterStore {
   /**
    * Atomically: finds the earliest instant ≥ `now` at which every bucket has a free token
-   * (`earliestSlot` of each, the latest of them), spends one token in each at that instant
-   * (`recordSlot`), and returns the instant. Spending in all buckets at the same instant is what
+   * (`earliestCommonSlot`), spends one token in each at that instant (`recordSlot`), and
+   * returns the instant. Spending in all buckets at the same instant is what
    * keeps two limits (20/min per group and 30/s per bot) both exact.
    */
   reserve(buckets: readonly BucketSpec[], now: number): Promise<number>;
@@ -47,9 +47,8 @@ export function memoryRateLimiterStore(): MemoryRateLimiterStore {
       b.spec = spec;
       return b;
     });
-    let at = now;
-    for (const b of states) at = Math.max(at, earliestSlot(b.log, b.spec, now));
-    for (const b of states) recordSlot(b.log, b.spec, at);
+    const at = earliestCommonSlot(states, now);
+    for (const b of states) recordSlot(b.log, b.spec, at, now);
     return at;
   };
 

@@ -9,6 +9,12 @@ export type RateLimitScope = 'connection' | 'group' | 'recipient';
 
 export const RATE_LIMIT_SCOPES: readonly RateLimitScope[] = ['connection', 'group', 'recipient'];
 
+/**
+ * What a limit counts: `messages` (sends — Telegram's 20/min per group, WeCom's 20/min per robot)
+ * or `calls` (every provider API call — Feishu's 5 requests/s), group changes and checkouts included.
+ */
+export type RateLimitCounts = 'messages' | 'calls';
+
 /** As a plugin declares it. */
 export interface RateLimitDefinition {
   /** Unique within the plugin; defaults to `${scope}`. */
@@ -18,6 +24,8 @@ export interface RateLimitDefinition {
   /** Milliseconds, or a duration: `1s`, `1m`, `1h`. */
   per: number | string;
   scope: RateLimitScope;
+  /** Default `messages`. */
+  counts?: RateLimitCounts;
   /** Where the figure comes from (the provider's docs), for operators. */
   description?: string;
 }
@@ -28,6 +36,7 @@ export interface RateLimit {
   max: number;
   perMs: number;
   scope: RateLimitScope;
+  counts: RateLimitCounts;
   description: string | null;
 }
 

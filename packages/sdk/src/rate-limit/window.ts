@@ -4,7 +4,11 @@
  * spent: a sliding-window token bucket. Unlike a bucket that refills at `max/per`, it never lets
  * more than `max` sends into any window of `perMs` — which is how providers count (WeCom answers
  * 45009 to the 21st robot message in a minute, however evenly the first 20 were spread).
- * The state of a bucket is the times of its last `max` reservations, ascending.
+ *
+ * The state of a bucket is the ascending times of its reservations that can still matter (those
+ * after `now - perMs`, future ones included). Reservations may land between earlier ones: a
+ * direct message is not held behind a group message that waits for its group's minute, even
+ * though both count against the bot's connection bucket.
  */
 export interface BucketSpec {
   key: string;
@@ -12,30 +16,80 @@ export interface BucketSpec {
   perMs: number;
 }
 
-/**
- * The earliest instant ≥ `now` at which the bucket has a free token. Never earlier than the
- * bucket's latest reservation: sends through one bucket keep their order (FIFO), and a send that
- * was made to wait for another bucket cannot be overtaken.
- */
-export function earliestSlot(log: readonly number[], spec: BucketSpec, now: number): number {
-  let t = now;
-  const last = log[log.length - 1];
-  if (last !== undefined && last > t) t = last;
-  if (log.length >= spec.max) {
-    const free = log[log.length - spec.max]! + spec.perMs;
-    if (free > t) t = free;
+/** Index of the first entry ≥ t (binary search). */
+function lowerBound(log: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = log.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (log[mid]! < t) lo = mid + 1;
+    else hi = mid;
   }
-  return t;
+  return lo;
 }
 
-/** Spends a token at `at` (≥ every earlier reservation), keeping only what `earliestSlot` reads. */
-export function recordSlot(log: number[], spec: BucketSpec, at: number): void {
-  log.push(at);
-  if (log.length > spec.max) log.splice(0, log.length - spec.max);
+/** True when one more send at `t` keeps every window of `perMs` that contains `t` under `max`. */
+export function fits(log: readonly number[], spec: BucketSpec, t: number): boolean {
+  // Entries that share a window with t lie in (t - perMs, t + perMs).
+  const from = lowerBound(log, t - spec.perMs + 1);
+  const to = lowerBound(log, t + spec.perMs);
+  if (to - from < spec.max) return true;
+  // Slide a window over them, with t inserted; any window holding t and `max` others is full.
+  const times = log.slice(from, to);
+  times.splice(lowerBound(times, t), 0, t);
+  for (let i = 0, j = 0; j < times.length; j++) {
+    while (times[j]! - times[i]! >= spec.perMs) i++;
+    if (j - i + 1 > spec.max && times[i]! <= t && t <= times[j]!) return false;
+  }
+  return true;
+}
+
+/**
+ * The earliest instant ≥ `from` at which one more send fits. Only `from` itself and the instants
+ * when a reservation's token returns (`entry + perMs`) can be that instant: a full window ends
+ * exactly when its earliest entry's token returns.
+ */
+export function earliestSlot(log: readonly number[], spec: BucketSpec, from: number): number {
+  if (fits(log, spec, from)) return from;
+  for (let i = lowerBound(log, from - spec.perMs + 1); i < log.length; i++) {
+    const t = log[i]! + spec.perMs;
+    if (t > from && fits(log, spec, t)) return t;
+  }
+  // Unreachable: after the last entry's token returns, every window past it is empty.
+  return log[log.length - 1]! + spec.perMs;
+}
+
+/** Spends a token at `at`, forgetting entries that can no longer share a window with `now` or later. */
+export function recordSlot(log: number[], spec: BucketSpec, at: number, now: number): void {
+  log.splice(lowerBound(log, at + 1), 0, at);
+  const stale = lowerBound(log, now - spec.perMs + 1);
+  if (stale > 0) log.splice(0, stale);
 }
 
 /** A bucket whose every token has come back can be forgotten. */
 export function isIdle(log: readonly number[], spec: BucketSpec, now: number): boolean {
   const last = log[log.length - 1];
   return last === undefined || last + spec.perMs <= now;
+}
+
+/**
+ * The earliest instant ≥ `now` at which every bucket has room: each bucket's earliest slot from
+ * the current candidate, until they agree (the candidate only grows, over finitely many instants).
+ */
+export function earliestCommonSlot(
+  buckets: readonly { log: readonly number[]; spec: BucketSpec }[],
+  now: number,
+): number {
+  let t = now;
+  for (;;) {
+    let moved = false;
+    for (const b of buckets) {
+      const e = earliestSlot(b.log, b.spec, t);
+      if (e > t) {
+        t = e;
+        moved = true;
+      }
+    }
+    if (!moved) return t;
+  }
 }

@@ -22,12 +22,19 @@ export function Secret(options: FieldOptions): TString {
  * @example
  * baseUrl: BaseUrl('https://api.telegram.org')
  */
-export function BaseUrl(defaultUrl: string, description = 'API base URL; change it only to point at a proxy or a test fake.'): TString {
+export function BaseUrl(
+  defaultUrl: string,
+  description = 'API base URL; change it only to point at a proxy or a test fake.',
+): TString {
   return Type.String({ format: 'uri', default: defaultUrl, description });
 }
 
 export function isSecretSchema(schema: unknown): boolean {
-  return typeof schema === 'object' && schema !== null && (schema as Record<string, unknown>)[SECRET_ANNOTATION] === true;
+  return (
+    typeof schema === 'object' &&
+    schema !== null &&
+    (schema as Record<string, unknown>)[SECRET_ANNOTATION] === true
+  );
 }
 
 /** Paths (property names from the root) of every secret field in an object schema, nested objects included. */

@@ -16,7 +16,11 @@ export interface ContractOptions {
   clock?: PluginClock;
 }
 
-function message(to: OutboundMessage['to'], text: string, buttons: OutboundMessage['buttons'] = []): OutboundMessage {
+function message(
+  to: OutboundMessage['to'],
+  text: string,
+  buttons: OutboundMessage['buttons'] = [],
+): OutboundMessage {
   return { to, text, subject: null, html: null, image: null, buttons };
 }
 
@@ -82,13 +86,21 @@ export function channelContractSuite(
       if (c === null) throw new Error(`${plugin.name} declares no channel capability`);
       return c;
     };
-    const toMember = (): OutboundMessage['to'] => ({ kind: 'member', member: fake.member.id, address: fake.member.address });
+    const toMember = (): OutboundMessage['to'] => ({
+      kind: 'member',
+      member: fake.member.id,
+      address: fake.member.address,
+    });
     /** A recipient the channel can address: the member, or the group for group-only channels. */
     const anyTarget = (): OutboundMessage['to'] =>
-      channel().targets.includes('member') || fake.group === null ? toMember() : { kind: 'group', group: fake.group, pool: null };
+      channel().targets.includes('member') || fake.group === null
+        ? toMember()
+        : { kind: 'group', group: fake.group, pool: null };
 
     /** Verifies and parses what the provider sends for `h`; null when the fake can't produce it. */
-    async function receive(h: FakeHappening): Promise<{ request: WebhookRequest; events: InboundEvent[] } | null> {
+    async function receive(
+      h: FakeHappening,
+    ): Promise<{ request: WebhookRequest; events: InboundEvent[] } | null> {
       const webhook = channel().webhook;
       if (webhook === undefined) return null;
       const request = await fake.inbound(h);
@@ -137,12 +149,15 @@ export function channelContractSuite(
       const r = await channel().send(ctx(), message(toMember(), 'Welcome to the club'));
       expect(r.providerMessageId).toMatch(/\S/);
       const got = await fake.received();
-      expect(got.at(-1)).toMatchObject({ to: { kind: 'member', address: fake.member.address }, text: 'Welcome to the club' });
+      expect(got.at(-1)).toMatchObject({
+        to: { kind: 'member', address: fake.member.address },
+        text: 'Welcome to the club',
+      });
     });
 
     it('sends buttons', async (t) => {
       if (!channel().formats?.includes('buttons')) t.skip('the channel does not render buttons');
-            const buttons = [
+      const buttons = [
         { text: 'Yes', value: 'yes', url: null },
         { text: 'Read more', value: null, url: 'https://example.org/more' },
       ];
@@ -156,18 +171,37 @@ export function channelContractSuite(
 
     it('sends to a group', async (t) => {
       if (!channel().targets.includes('group') || fake.group === null) t.skip('the channel has no groups');
-      const r = await channel().send(ctx(), message({ kind: 'group', group: fake.group!, pool: null }, 'Morning, all'));
+      const r = await channel().send(
+        ctx(),
+        message({ kind: 'group', group: fake.group!, pool: null }, 'Morning, all'),
+      );
       expect(r.providerMessageId).toMatch(/\S/);
-      expect((await fake.received()).at(-1)).toMatchObject({ to: { kind: 'group', group: fake.group }, text: 'Morning, all' });
+      expect((await fake.received()).at(-1)).toMatchObject({
+        to: { kind: 'group', group: fake.group },
+        text: 'Morning, all',
+      });
     });
 
     it('creates invite links that carry their attribution back on join', async () => {
-      const a = await channel().createInvite(ctx(), { member: fake.member.id, group: fake.group, attribution: { referrer: 'ann' } });
-      const b = await channel().createInvite(ctx(), { member: fake.member.id, group: fake.group, attribution: { referrer: 'bob' } });
+      const a = await channel().createInvite(ctx(), {
+        member: fake.member.id,
+        group: fake.group,
+        attribution: { referrer: 'ann' },
+      });
+      const b = await channel().createInvite(ctx(), {
+        member: fake.member.id,
+        group: fake.group,
+        attribution: { referrer: 'bob' },
+      });
       expect(() => new URL(a.url)).not.toThrow();
       expect(a.code).toMatch(/\S/);
       expect(b.code, 'different attributions get different codes').not.toBe(a.code);
-      const joined = await receive({ type: 'member.joined', address: 'newcomer-1', group: fake.group, invite: a.code });
+      const joined = await receive({
+        type: 'member.joined',
+        address: 'newcomer-1',
+        group: fake.group,
+        invite: a.code,
+      });
       if (joined === null) return; // the provider does not report joins: the code is the whole contract
       const e = joined.events.find((x) => x.type === 'member.joined');
       expect(e?.address).toBe('newcomer-1');
@@ -175,7 +209,11 @@ export function channelContractSuite(
     });
 
     it('turns a verified inbound message into message.received with a stable id', async (t) => {
-      const r = await receive({ type: 'message.received', address: fake.member.address, text: 'Due in May!' });
+      const r = await receive({
+        type: 'message.received',
+        address: fake.member.address,
+        text: 'Due in May!',
+      });
       if (r === null) t.skip('the channel has no inbound messages');
       const e = r!.events.find((x) => x.type === 'message.received');
       expect(e).toMatchObject({ address: fake.member.address, data: { text: 'Due in May!' } });
@@ -184,7 +222,10 @@ export function channelContractSuite(
     it('turns a button click into button.clicked with its value', async (t) => {
       const r = await receive({ type: 'button.clicked', address: fake.member.address, value: 'yes' });
       if (r === null) t.skip('the provider does not report clicks');
-      expect(r!.events.find((x) => x.type === 'button.clicked')).toMatchObject({ address: fake.member.address, data: { value: 'yes' } });
+      expect(r!.events.find((x) => x.type === 'button.clicked')).toMatchObject({
+        address: fake.member.address,
+        data: { value: 'yes' },
+      });
     });
 
     it('reports members leaving', async (t) => {
@@ -206,7 +247,9 @@ export function channelContractSuite(
 
     it('rejects a webhook with a bad signature', async (t) => {
       const webhook = channel().webhook;
-      const request = webhook && (await fake.inbound({ type: 'message.received', address: fake.member.address, text: 'x' }));
+      const request =
+        webhook &&
+        (await fake.inbound({ type: 'message.received', address: fake.member.address, text: 'x' }));
       if (!webhook || !request) t.skip('the channel has no inbound webhook');
       const verified = await webhook!.verify(ctx(), fake.forge(request!));
       expect(verified.ok).toBe(false);
@@ -227,7 +270,9 @@ export function channelContractSuite(
     });
 
     it('never logs a secret value', async () => {
-      await channel().send(ctx(), message(anyTarget(), 'hello')).catch(() => undefined);
+      await channel()
+        .send(ctx(), message(anyTarget(), 'hello'))
+        .catch(() => undefined);
       const resolved = resolveConfig(plugin, fake.config);
       const secrets = resolved.ok ? resolved.secrets.filter((s) => s.length >= 4) : [];
       const text = JSON.stringify(logs);

@@ -55,7 +55,12 @@ export interface PlaybookRun {
   /** Attempts that reached the provider successfully. */
   delivered(target?: string): DeliveryRecord[];
   /** Ingests an event now (or at `at`, running everything due before it) and delivers what is due. */
-  event(type: string, member: string | null, data?: Record<string, unknown>, opts?: { id?: string; at?: number | string }): Promise<void>;
+  event(
+    type: string,
+    member: string | null,
+    data?: Record<string, unknown>,
+    opts?: { id?: string; at?: number | string },
+  ): Promise<void>;
   /** Runs an inbound webhook through the instance's plugin and ingests the events it yields. */
   webhook(instance: string, request: WebhookRequest): Promise<WebhookOutcome>;
   /** Lets virtual time pass (`'1m'`, `'1d'` or ms), delivering everything that falls due. */
@@ -65,11 +70,18 @@ export interface PlaybookRun {
 
 const toTime = (t: number | string) => (typeof t === 'number' ? t : new Date(t).getTime());
 
-function bindInstances(playbook: ResolvedPlaybook, options: PlaybookRunOptions, clock: VirtualClock): Map<string, PluginInstance> {
+function bindInstances(
+  playbook: ResolvedPlaybook,
+  options: PlaybookRunOptions,
+  clock: VirtualClock,
+): Map<string, PluginInstance> {
   const specs = {
     ...(playbook.channels ?? {}),
     ...(playbook.payments ?? {}),
-  } as Record<string, { use: string; with?: Record<string, unknown>; rateLimit?: { max: number | string; per: string } }>;
+  } as Record<
+    string,
+    { use: string; with?: Record<string, unknown>; rateLimit?: { max: number | string; per: string } }
+  >;
   const out = new Map<string, PluginInstance>();
   for (const [id, spec] of Object.entries(specs)) {
     const used = resolvePluginUse(spec.use, options.plugins);
@@ -79,7 +91,10 @@ function bindInstances(playbook: ResolvedPlaybook, options: PlaybookRunOptions, 
       plugin: used.plugin,
       with: spec.with,
       secrets: options.secrets ?? {},
-      rateLimit: spec.rateLimit === undefined ? undefined : { max: Number(spec.rateLimit.max), per: spec.rateLimit.per },
+      rateLimit:
+        spec.rateLimit === undefined
+          ? undefined
+          : { max: Number(spec.rateLimit.max), per: spec.rateLimit.per },
       fetch: options.fetch?.[id],
       clock,
     });
@@ -104,7 +119,10 @@ function bindInstances(playbook: ResolvedPlaybook, options: PlaybookRunOptions, 
 export async function runPluginUnderPlaybook(options: PlaybookRunOptions): Promise<PlaybookRun> {
   const clock = new VirtualClock(toTime(options.start ?? '2026-01-05T00:00:00Z'));
   const tenant = options.tenant ?? 'test';
-  const loaded = typeof options.playbook === 'string' ? loadPlaybook(options.playbook) : { playbook: options.playbook, params: {} };
+  const loaded =
+    typeof options.playbook === 'string'
+      ? loadPlaybook(options.playbook)
+      : { playbook: options.playbook, params: {} };
   const instances = bindInstances(loaded.playbook, options, clock);
   const deliverer = createEffectDeliverer({
     instances: instances.values(),
@@ -116,7 +134,15 @@ export async function runPluginUnderPlaybook(options: PlaybookRunOptions): Promi
   const effects: Effects = {
     async deliver(effect: Effect, attempt: number): Promise<DeliveryResult> {
       const outcome = await deliverer.attempt(effect, attempt);
-      attempts.push({ key: effect.key, type: effect.type, target: effect.target, member: effect.member, at: clock.now(), attempt, outcome });
+      attempts.push({
+        key: effect.key,
+        type: effect.type,
+        target: effect.target,
+        member: effect.member,
+        at: clock.now(),
+        attempt,
+        outcome,
+      });
       return toDeliveryResult(outcome);
     },
   };
@@ -138,7 +164,10 @@ export async function runPluginUnderPlaybook(options: PlaybookRunOptions): Promi
     tenant,
     instances,
     attempts,
-    delivered: (target) => attempts.filter((a) => a.outcome.status === 'delivered' && (target === undefined || a.target === target)),
+    delivered: (target) =>
+      attempts.filter(
+        (a) => a.outcome.status === 'delivered' && (target === undefined || a.target === target),
+      ),
     async event(type, member, data = {}, opts = {}) {
       if (opts.at !== undefined) await runtime.runUntil(toTime(opts.at), clock);
       await runtime.ingest({ tenant, id: opts.id ?? `harness-${++seq}`, type, member, data });

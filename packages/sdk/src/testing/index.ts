@@ -5,5 +5,10 @@
  */
 export { type ContractOptions, channelContractSuite } from './contract.js';
 export type { FakeFailure, FakeHappening, FakeProvider, FakeReceived } from './fake-provider.js';
-export { type DeliveryRecord, type PlaybookRun, type PlaybookRunOptions, runPluginUnderPlaybook } from './harness.js';
+export {
+  type DeliveryRecord,
+  type PlaybookRun,
+  type PlaybookRunOptions,
+  runPluginUnderPlaybook,
+} from './harness.js';
 export { createTestContext, type TestContextOptions } from './test-context.js';

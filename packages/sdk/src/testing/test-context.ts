@@ -28,7 +28,9 @@ export function createTestContext<C = PluginConfig>(
 ): PluginContext<C> {
   const resolved = resolveConfig(plugin as Plugin, config);
   if (!resolved.ok) {
-    throw new Error(`invalid config for ${plugin.name}: ${resolved.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`);
+    throw new Error(
+      `invalid config for ${plugin.name}: ${resolved.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+    );
   }
   const logs = options.logs;
   return createPluginContext({

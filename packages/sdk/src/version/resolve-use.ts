@@ -43,7 +43,11 @@ export function resolvePluginUse<P extends Pick<Plugin, 'name' | 'version' | 'co
   if (parsed === null) {
     return {
       ok: false,
-      error: { code: 'bad-use', message: `'${use}' is not a plugin name with an optional semver range (e.g. telegram@^1)`, installed: [] },
+      error: {
+        code: 'bad-use',
+        message: `'${use}' is not a plugin name with an optional semver range (e.g. telegram@^1)`,
+        installed: [],
+      },
     };
   }
   const candidates = installed
@@ -76,7 +80,11 @@ export function resolvePluginUse<P extends Pick<Plugin, 'name' | 'version' | 'co
   if (runnable === undefined) {
     return {
       ok: false,
-      error: { code: 'incompatible-context', message: contextIncompatibility(matching[0]!, supportedContextVersions)!, installed: versions },
+      error: {
+        code: 'incompatible-context',
+        message: contextIncompatibility(matching[0]!, supportedContextVersions)!,
+        installed: versions,
+      },
     };
   }
   return { ok: true, plugin: runnable, version: runnable.version };

@@ -25,7 +25,8 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 function decode(signature: string, encoding: SignatureEncoding): Uint8Array | null {
   const s = signature.trim();
-  if (encoding === 'hex') return /^[0-9a-fA-F]*$/.test(s) && s.length % 2 === 0 ? Buffer.from(s, 'hex') : null;
+  if (encoding === 'hex')
+    return /^[0-9a-fA-F]*$/.test(s) && s.length % 2 === 0 ? Buffer.from(s, 'hex') : null;
   return /^[A-Za-z0-9+/_-]*={0,2}$/.test(s) ? Buffer.from(s, 'base64') : null;
 }
 

@@ -2,9 +2,22 @@
  * @kith/sdk/webhook — verifying inbound webhooks: the request abstraction, HMAC helpers with
  * constant-time comparison, timestamp windows, replay protection, and Standard Webhooks.
  */
-export { constantTimeEqual, type HmacAlgorithm, hmacSign, hmacVerify, type SignatureEncoding } from './hmac.js';
+export {
+  constantTimeEqual,
+  type HmacAlgorithm,
+  hmacSign,
+  hmacVerify,
+  type SignatureEncoding,
+} from './hmac.js';
 export { memorySeenIdStore, type SeenIdStore } from './replay.js';
-export { bodyJson, bodyText, fromFetchRequest, header, type WebhookRequestInit, webhookRequest } from './request.js';
+export {
+  bodyJson,
+  bodyText,
+  fromFetchRequest,
+  header,
+  type WebhookRequestInit,
+  webhookRequest,
+} from './request.js';
 export {
   decodeWebhookSecret,
   generateWebhookSecret,

@@ -50,7 +50,9 @@ export async function fromFetchRequest(request: Request, pathPrefix = ''): Promi
   request.headers.forEach((v, k) => {
     headers[k] = v;
   });
-  const path = url.pathname.startsWith(pathPrefix) ? url.pathname.slice(pathPrefix.length) || '/' : url.pathname;
+  const path = url.pathname.startsWith(pathPrefix)
+    ? url.pathname.slice(pathPrefix.length) || '/'
+    : url.pathname;
   return {
     method: request.method.toUpperCase(),
     path,

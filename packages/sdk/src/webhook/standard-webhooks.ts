@@ -88,14 +88,23 @@ export async function verifyStandardWebhook(
   const ts = request.headers[STANDARD_WEBHOOK_HEADERS.timestamp];
   const sig = request.headers[STANDARD_WEBHOOK_HEADERS.signature];
   if (id === undefined || ts === undefined || sig === undefined) {
-    return { ok: false, reason: 'missing-signature', message: 'webhook-id, webhook-timestamp and webhook-signature are required' };
+    return {
+      ok: false,
+      reason: 'missing-signature',
+      message: 'webhook-id, webhook-timestamp and webhook-signature are required',
+    };
   }
-  if (!/^\d{1,12}$/.test(ts)) return { ok: false, reason: 'malformed', message: 'webhook-timestamp is not unix seconds' };
+  if (!/^\d{1,12}$/.test(ts))
+    return { ok: false, reason: 'malformed', message: 'webhook-timestamp is not unix seconds' };
   const timestamp = Number(ts);
   const tolerance = options.toleranceMs ?? STANDARD_WEBHOOK_TOLERANCE_MS;
   const when = checkTimestamp(timestamp * 1000, options.now, tolerance);
   if (when !== 'ok') {
-    return { ok: false, reason: 'stale', message: `webhook-timestamp is too far in the ${when === 'stale' ? 'past' : 'future'}` };
+    return {
+      ok: false,
+      reason: 'stale',
+      message: `webhook-timestamp is too far in the ${when === 'stale' ? 'past' : 'future'}`,
+    };
   }
   const secrets = typeof options.secret === 'string' ? [options.secret] : options.secret;
   const keys = secrets.map(decodeWebhookSecret).filter((k): k is Uint8Array => k !== null);
@@ -111,7 +120,11 @@ export async function verifyStandardWebhook(
   });
   if (!valid) return { ok: false, reason: 'bad-signature', message: 'no v1 signature matches' };
   if (options.seen !== undefined) {
-    const first = await options.seen.remember(`standard-webhooks:${id}`, timestamp * 1000 + tolerance, options.now);
+    const first = await options.seen.remember(
+      `standard-webhooks:${id}`,
+      timestamp * 1000 + tolerance,
+      options.now,
+    );
     if (!first) return { ok: false, reason: 'replayed', message: `webhook-id ${id} was already accepted` };
   }
   return { ok: true };

@@ -1,6 +1,5 @@
-import { isTruthy } from '@kith/playbook';
-import type { CompiledStepOf } from '../../compile/types.js';
-import type { Control } from '../../compile/types.js';
+import { isTruthy } from '@kith/playbook/browser';
+import type { CompiledStepOf, Control } from '../../compile/types.js';
 import { unitHash } from '../../util/hash.js';
 import type { Run } from '../run.js';
 
@@ -15,7 +14,10 @@ export function replayIf(step: CompiledStepOf<'if'>, output: unknown): Control {
 }
 
 /** The variant of a member: a stable hash of (member id, step id), so it never changes on replay. */
-export function pickVariant(step: CompiledStepOf<'split'>, member: string): CompiledStepOf<'split'>['arms'][number] {
+export function pickVariant(
+  step: CompiledStepOf<'split'>,
+  member: string,
+): CompiledStepOf<'split'>['arms'][number] {
   const arms = step.arms;
   if (step.total <= 0) return arms[0]!;
   let r = unitHash(`${member}:${step.id}`) * step.total;

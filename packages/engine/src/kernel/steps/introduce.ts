@@ -17,7 +17,10 @@ export interface Peer {
 }
 
 /** The index key of a member under an attribute list; null when an attribute is missing. */
-export function introductionKey(by: readonly string[], attributes: Readonly<Record<string, unknown>>): string | null {
+export function introductionKey(
+  by: readonly string[],
+  attributes: Readonly<Record<string, unknown>>,
+): string | null {
   let key = '';
   for (const a of by) {
     const v = attributes[a];
@@ -54,7 +57,16 @@ export function execIntroduce(step: CompiledStepOf<'introduce'>, run: Run): Cont
     run.scope.peer = peer;
     sendMessage(
       run,
-      { channel: step.channel, to: 'member', text: null, subject: null, html: null, image: null, buttons: [], critical: false },
+      {
+        channel: step.channel,
+        to: 'member',
+        text: null,
+        subject: null,
+        html: null,
+        image: null,
+        buttons: [],
+        critical: false,
+      },
       step.text ?? ((s) => `Meet ${(s.peer as Peer).name ?? (s.peer as Peer).id}`),
     );
     run.emit(EVENTS.introduced, { peer: run.state.id, name: run.profile.name, by: step.by }, peer.id);

@@ -2,7 +2,7 @@ import type { CompiledOffer, CompiledStepOf } from '../../compile/types.js';
 import { CONTINUE, type Control } from '../../compile/types.js';
 import { type CheckoutData, EFFECTS } from '../../model/effect.js';
 import { EVENTS } from '../../model/event.js';
-import type { Order } from '../../model/member.js';
+import { type Order, ownRecord } from '../../model/member.js';
 import type { Run } from '../run.js';
 import { sendMessage } from './send.js';
 
@@ -13,7 +13,11 @@ export function tierPrice(offer: CompiledOffer, tier: string): number {
 }
 
 /** Creates the order at the member's tier price (fixed now, whatever happens to the tier later). */
-function createOrder(run: Run, offerId: string, paymentId: string): { order: Order; offer: CompiledOffer; url: string } | null {
+function createOrder(
+  run: Run,
+  offerId: string,
+  paymentId: string,
+): { order: Order; offer: CompiledOffer; url: string } | null {
   const offer = run.playbook.offers.get(offerId);
   if (offer === undefined) return null;
   const inst = run.instance!;
@@ -30,6 +34,7 @@ function createOrder(run: Run, offerId: string, paymentId: string): { order: Ord
     instance: inst.id,
     step: run.step!.id,
   };
+  run.state.orders = ownRecord(run.state.orders);
   run.state.orders[id] = order;
   const url = run.kernel.options.checkoutUrl(run.tenant, id);
   const checkout: CheckoutData = {
@@ -41,7 +46,12 @@ function createOrder(run: Run, offerId: string, paymentId: string): { order: Ord
     member: run.state.id,
   };
   run.effect(EFFECTS.checkout, paymentId || offer.payment, checkout as unknown as Record<string, unknown>);
-  run.emit(EVENTS.orderCreated, { orderId: id, offer: offer.id, amount: order.amount, currency: order.currency });
+  run.emit(EVENTS.orderCreated, {
+    orderId: id,
+    offer: offer.id,
+    amount: order.amount,
+    currency: order.currency,
+  });
   return { order, offer, url };
 }
 
@@ -87,6 +97,9 @@ export function execOffer(step: CompiledStepOf<'offer'>, run: Run): Control {
 
 export function execCharge(step: CompiledStepOf<'charge'>, run: Run): Control {
   const made = createOrder(run, step.offer, step.payment);
-  run.output = made === null ? { error: `unknown offer '${step.offer}'` } : { orderId: made.order.id, amount: made.order.amount };
+  run.output =
+    made === null
+      ? { error: `unknown offer '${step.offer}'` }
+      : { orderId: made.order.id, amount: made.order.amount };
   return CONTINUE;
 }

@@ -16,7 +16,10 @@ function renderValues(run: Run, value: unknown): unknown {
 }
 
 export function execCall(step: CompiledStepOf<'call'>, run: Run): Control {
-  const data: PluginCallData = { action: step.action, input: renderValues(run, step.input) as Record<string, unknown> };
+  const data: PluginCallData = {
+    action: step.action,
+    input: renderValues(run, step.input) as Record<string, unknown>,
+  };
   run.effect(EFFECTS.call, step.plugin, data as unknown as Record<string, unknown>);
   return CONTINUE;
 }

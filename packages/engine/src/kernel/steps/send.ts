@@ -1,11 +1,13 @@
 import type { CompiledStepOf, Render, SendSpec } from '../../compile/types.js';
 import { CONTINUE, type Control } from '../../compile/types.js';
 import { EFFECTS, type MessageButton, type MessageData, type Recipient } from '../../model/effect.js';
+import { ownList } from '../../model/member.js';
 import { deliveryTime, recordSend } from '../delivery.js';
 import type { Run } from '../run.js';
 
 export interface SendOutput {
   status: 'sent' | 'deferred' | 'skipped' | 'failed';
+  /** When a deferred message goes out. */
   at: number | null;
   reason: string | null;
 }
@@ -21,8 +23,11 @@ function recipient(run: Run, channel: string, to: SendSpec['to']): Recipient {
   return { kind: 'group', member: p.id, pool: null, group: null };
 }
 
+const NO_BUTTONS: MessageButton[] = [];
+const SENT: SendOutput = Object.freeze({ status: 'sent', at: null, reason: null });
+
 function renderButtons(run: Run, buttons: SendSpec['buttons']): MessageButton[] {
-  if (buttons.length === 0) return [];
+  if (buttons.length === 0) return NO_BUTTONS;
   return buttons.map((b) => ({ text: b.text(run.scope), value: b.value, url: b.url }));
 }
 
@@ -32,11 +37,7 @@ function renderButtons(run: Run, buttons: SendSpec['buttons']): MessageButton[] 
  * zone (group caps are shared, so the dispatcher applies them). Critical messages bypass both.
  * A skipped message does not hold the member back.
  */
-export function sendMessage(
-  run: Run,
-  spec: SendSpec,
-  text: Render | null,
-): SendOutput {
+export function sendMessage(run: Run, spec: SendSpec, text: Render | null): SendOutput {
   let data: MessageData;
   try {
     data = {
@@ -51,18 +52,33 @@ export function sendMessage(
   } catch (e) {
     return { status: 'failed', at: null, reason: e instanceof Error ? e.message : String(e) };
   }
+  // nobody to send to: a group message before the member has a group, or no referrer
+  if (
+    (data.to.kind === 'group' && data.to.group === null) ||
+    (data.to.kind === 'referrer' && data.to.referrer === null)
+  ) {
+    return { status: 'skipped', at: null, reason: data.to.kind === 'group' ? 'no-group' : 'no-referrer' };
+  }
   const policy = run.playbook.delivery;
   let at = run.now;
   if (!spec.critical) {
     const direct = spec.to === 'member';
-    const t = deliveryTime(policy, direct ? run.state.sendLog : null, direct ? run.zone() : run.playbook.timezone, run.now);
+    const t = deliveryTime(
+      policy,
+      direct ? run.state.sendLog : null,
+      direct ? run.zone() : run.playbook.timezone,
+      run.now,
+    );
     if (typeof t === 'string') return { status: 'skipped', at: null, reason: t };
     at = t;
-    if (direct) recordSend(policy, run.state.sendLog, at);
+    if (direct && policy.perMember !== null) {
+      run.state.sendLog = ownList(run.state.sendLog);
+      recordSend(policy, run.state.sendLog, at);
+    }
   }
   run.state.sent++;
   run.effect(EFFECTS.send, spec.channel, data as unknown as Record<string, unknown>, at);
-  return { status: at > run.now ? 'deferred' : 'sent', at, reason: null };
+  return at > run.now ? { status: 'deferred', at, reason: null } : SENT;
 }
 
 export function execSend(step: CompiledStepOf<'send'>, run: Run): Control {

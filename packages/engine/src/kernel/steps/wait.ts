@@ -1,4 +1,4 @@
-import { isTruthy } from '@kith/playbook';
+import { isTruthy } from '@kith/playbook/browser';
 import type { CompiledStepOf } from '../../compile/types.js';
 import { CONTINUE, type Control, PARK } from '../../compile/types.js';
 import type { EventView } from '../../model/event.js';
@@ -50,7 +50,10 @@ function takeEarly(step: CompiledStepOf<'wait'>, run: Run, token: string, since:
     const item = inbox[i]!;
     const hit =
       item.token === token ||
-      (item.token === null && item.at >= since && step.mode === 'event' && matchesWait(step, run, item.event));
+      (item.token === null &&
+        item.at >= since &&
+        step.mode === 'event' &&
+        matchesWait(step, run, item.event));
     if (hit) {
       inbox.splice(i, 1);
       return item.event;
@@ -59,9 +62,12 @@ function takeEarly(step: CompiledStepOf<'wait'>, run: Run, token: string, since:
   return null;
 }
 
+const BY_TIMER: WaitOutput = Object.freeze({ resumedBy: 'timer', timedOut: false, event: null });
+const TIMED_OUT: WaitOutput = Object.freeze({ resumedBy: 'timer', timedOut: true, event: null });
+
 function resumed(run: Run, by: WaitOutput['resumedBy'], timedOut: boolean, event: EventView | null): void {
-  const out: WaitOutput = { resumedBy: by, timedOut, event: event === null ? null : String(event.type) };
-  run.output = out;
+  if (event === null) run.output = timedOut ? TIMED_OUT : BY_TIMER;
+  else run.output = { resumedBy: by, timedOut, event: String(event.type) } satisfies WaitOutput;
 }
 
 /**

@@ -38,7 +38,12 @@ function init(existing: readonly string[]): PoolState {
 type Shard = 'fill' | 'balance' | 'by-attribute';
 
 /** The group a new member goes to, or undefined when every candidate is full. */
-function choose(pool: PoolState, shard: Shard, capacity: number, value: string | null): GroupSlot | undefined {
+function choose(
+  pool: PoolState,
+  shard: Shard,
+  capacity: number,
+  value: string | null,
+): GroupSlot | undefined {
   let best: GroupSlot | undefined;
   for (const g of pool.groups) {
     if (g.size >= capacity) continue;
@@ -110,7 +115,8 @@ export const releaseGroup: ServiceHandler = async (req, env) => {
     return cur;
   });
   const p = promoted as { member: string; group: string } | null;
-  if (p !== null) env.forward({ type: EVENTS.groupAssigned, member: p.member, data: { pool: poolId, group: p.group } });
+  if (p !== null)
+    env.forward({ type: EVENTS.groupAssigned, member: p.member, data: { pool: poolId, group: p.group } });
   return {};
 };
 

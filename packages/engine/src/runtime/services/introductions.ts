@@ -1,4 +1,4 @@
-import { compileExpression, isTruthy } from '@kith/playbook';
+import { compileExpression, isTruthy } from '@kith/playbook/browser';
 import { INTRODUCE_INDEX, INTRODUCE_PICK, type Peer } from '../../kernel/steps/introduce.js';
 import type { ServiceHandler } from '../../mechanics/types.js';
 
@@ -42,7 +42,8 @@ export const pickPeers: ServiceHandler = async (req, env) => {
   const by = (req.input.by as string[]).join(',');
   const count = Number(req.input.count ?? 1);
   const among = typeof req.input.among === 'string' ? compileExpression(req.input.among) : null;
-  const bucket = (await env.store.readShared<string[]>(req.tenant, INDEX, `${by}|${String(req.input.key)}`)) ?? [];
+  const bucket =
+    (await env.store.readShared<string[]>(req.tenant, INDEX, `${by}|${String(req.input.key)}`)) ?? [];
   const known = new Set((await env.store.readShared<string[]>(req.tenant, PAIRS, req.member)) ?? []);
   const peers: Peer[] = [];
   for (const id of bucket) {

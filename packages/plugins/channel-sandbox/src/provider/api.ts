@@ -19,6 +19,8 @@ export interface ApiOptions {
   faults: Faults;
   token: string;
   inviteBaseUrl: string;
+  /** The path of the configured base URL, stripped before routing. */
+  basePath: string;
   now: () => number;
 }
 
@@ -28,7 +30,11 @@ const empty = () => new Response(null, { status: 204 });
 
 function failure(f: SandboxFailure): Response {
   if (f.kind === 'rate-limited') {
-    return json(429, { error: 'too many requests' }, { 'retry-after': String(Math.ceil(f.retryAfterMs / 1000)) });
+    return json(
+      429,
+      { error: 'too many requests' },
+      { 'retry-after': String(Math.ceil(f.retryAfterMs / 1000)) },
+    );
   }
   if (f.kind === 'auth') return json(401, { error: 'invalid token' });
   return json(503, { error: 'sandbox unavailable (injected)' });
@@ -38,7 +44,11 @@ const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 function buttons(v: unknown): SandboxButton[] {
   if (!Array.isArray(v)) return [];
-  return v.map((b: Record<string, unknown>) => ({ text: String(b.text ?? ''), value: str(b.value), url: str(b.url) }));
+  return v.map((b: Record<string, unknown>) => ({
+    text: String(b.text ?? ''),
+    value: str(b.value),
+    url: str(b.url),
+  }));
 }
 
 function address(v: unknown): SandboxAddress | null {
@@ -54,8 +64,10 @@ export function createApi(o: ApiOptions): (request: Request) => Promise<Response
   async function route(method: string, parts: string[], body: Record<string, unknown>): Promise<Response> {
     if (method === 'POST' && parts[0] === 'messages' && parts.length === 1) {
       const to = address(body.to);
-      if (to === null) return json(400, { error: 'to must be { kind: member, address } or { kind: group, group }' });
-      if (to.kind === 'group' && !state.groups.has(to.group)) return json(404, { error: `no group ${to.group}` });
+      if (to === null)
+        return json(400, { error: 'to must be { kind: member, address } or { kind: group, group }' });
+      if (to.kind === 'group' && !state.groups.has(to.group))
+        return json(404, { error: `no group ${to.group}` });
       const limited = faults.onSend(to.kind === 'group' ? `g:${to.group}` : `m:${to.address}`, o.now());
       if (limited !== null) return failure(limited);
       const id = nextId(state, 'msg');
@@ -74,7 +86,9 @@ export function createApi(o: ApiOptions): (request: Request) => Promise<Response
     if (method === 'POST' && parts[0] === 'invites' && parts.length === 1) {
       const code = nextId(state, 'inv');
       const url = `${o.inviteBaseUrl}?code=${encodeURIComponent(code)}`;
-      const attribution = Object.fromEntries(Object.entries((body.attribution ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]));
+      const attribution = Object.fromEntries(
+        Object.entries((body.attribution ?? {}) as Record<string, unknown>).map(([k, v]) => [k, String(v)]),
+      );
       state.invites.set(code, { code, url, member: str(body.member), group: str(body.group), attribution });
       return json(200, { code, url });
     }
@@ -82,9 +96,16 @@ export function createApi(o: ApiOptions): (request: Request) => Promise<Response
     if (method === 'POST' && parts.length === 1) {
       const id = String(body.group ?? nextId(state, 'grp'));
       const capacity = typeof body.capacity === 'number' ? body.capacity : null;
-      const g = state.groups.get(id) ?? { id, name: String(body.name ?? id), capacity, members: [], muted: {} };
+      const g = state.groups.get(id) ?? {
+        id,
+        name: String(body.name ?? id),
+        capacity,
+        members: [],
+        muted: {},
+      };
       state.groups.set(id, g);
-      for (const a of Array.isArray(body.members) ? body.members : []) if (typeof a === 'string') joinGroup(g, a);
+      for (const a of Array.isArray(body.members) ? body.members : [])
+        if (typeof a === 'string') joinGroup(g, a);
       return json(200, { id, url: `${o.inviteBaseUrl}?group=${encodeURIComponent(id)}` });
     }
     const group = state.groups.get(parts[1] ?? '');
@@ -107,7 +128,11 @@ export function createApi(o: ApiOptions): (request: Request) => Promise<Response
     if (request.headers.get('authorization') !== `Bearer ${o.token}`) return failure({ kind: 'auth' });
     const injected = faults.onCall();
     if (injected !== null) return failure(injected);
-    const parts = new URL(request.url).pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const path = new URL(request.url).pathname;
+    const parts = (path.startsWith(o.basePath) ? path.slice(o.basePath.length) : path)
+      .split('/')
+      .filter(Boolean)
+      .map(decodeURIComponent);
     const text = request.method === 'GET' || request.method === 'DELETE' ? '' : await request.text();
     let body: Record<string, unknown> = {};
     if (text !== '') {
