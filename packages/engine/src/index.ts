@@ -38,6 +38,10 @@ export type { GroupAssignment } from './kernel/steps/group.js';
 export { tierPrice } from './kernel/steps/offer.js';
 export { type SendOutput, sendMessage } from './kernel/steps/send.js';
 export { waitToken } from './kernel/steps/wait.js';
+export * from './mechanics/campaigns/index.js';
+export { DEFAULT_MECHANICS } from './mechanics/index.js';
+export * from './mechanics/ledger/index.js';
+export * from './mechanics/referrals/index.js';
 export {
   type CommunityContext,
   type CommunityOutput,
@@ -84,4 +88,3 @@ export { nextCronRun } from './time/cron.js';
 export { durationMs } from './time/duration.js';
 export { fromWall, minuteOfDay, nextLocalTime, zoneOffset } from './time/zone.js';
 export { hash32, unitHash } from './util/hash.js';
-export { DEFAULT_MECHANICS } from './mechanics/index.js';

@@ -347,6 +347,7 @@ describe('group and introduce', () => {
     await kit.event('intro.please', 'a', { n: 2 });
     expect(kit.texts('a')).toHaveLength(2);
     await kit.event('intro.please', 'b', { n: 1 });
-    expect(kit.texts('b')).toEqual(['Meet D from HZ']);
+    // b was told when a met it; its own request finds only d (a and b are a pair already)
+    expect(kit.texts('b')).toEqual(['Meet A from HZ', 'Meet D from HZ']);
   });
 });

@@ -54,8 +54,8 @@ function snippet(d: Diagnostic, sources: Map<string, string>): string {
   const end = d.endLine === d.line ? d.endColumn - 1 : line.length;
   let s = line.slice(d.column - 1, Math.max(end, d.column)).trimEnd();
   if (s.length > 40) s = `${s.slice(0, 39)}…`;
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: shown escaped in a comment
-  return JSON.stringify(s).slice(1, -1).replace(/[\u0000-\u001f]/g, (c) => `\\x${c.charCodeAt(0).toString(16)}`);
+  // JSON escapes control characters (tabs, NUL) so that the comment stays on one line.
+  return JSON.stringify(s).slice(1, -1);
 }
 
 function expectationText(caseFile: string, ds: Diagnostic[], sources: Map<string, string>): string {
@@ -86,6 +86,13 @@ const GENERATED: { name: string; run: () => Promise<Diagnostic[]>; expected: Exp
     expected: [{ severity: 'error', code: 'file-too-large', line: 1, column: 1 }],
   },
   {
+    // The playbook named by a relative path, reached again through the template by an absolute one.
+    name: 'extends-cycle.yaml by a relative path (generated)',
+    run: async () =>
+      (await validatePlaybookFile(relative(process.cwd(), join(CORPUS, 'extends-cycle.yaml')))).diagnostics,
+    expected: [{ severity: 'error', code: 'extends-cycle', line: 4, column: 10 }],
+  },
+  {
     name: 'missing-file (generated)',
     run: async () => (await validatePlaybookFile(join(CORPUS, 'no-such-case.yaml'))).diagnostics,
     expected: [{ severity: 'error', code: 'file-not-found', line: 1, column: 1 }],
@@ -93,7 +100,7 @@ const GENERATED: { name: string; run: () => Promise<Diagnostic[]>; expected: Exp
 ];
 
 describe('corpus of broken playbooks', () => {
-  it('has at least 40 cases, each with an expectation file', () => {
+  it.skipIf(WRITE)('has at least 40 cases, each with an expectation file', () => {
     expect(cases.length).toBeGreaterThanOrEqual(40);
     const expectations = readdirSync(CORPUS).filter((f) => f.endsWith('.expected.yaml'));
     expect(expectations.sort()).toEqual(cases.map((c) => c.replace(/\.yaml$/, '.expected.yaml')));

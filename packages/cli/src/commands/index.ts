@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import pluginNew from './plugin-new.js';
+import test from './test.js';
 import validate from './validate.js';
 
 /**
@@ -7,4 +8,4 @@ import validate from './validate.js';
  * `src/commands/<name>.ts` default-exporting `defineCommand({...})` and add it here.
  * Nested commands use a space in `name` (`plugin new`) and may live in `src/commands/plugin-new.ts`.
  */
-export const commands: readonly Command[] = [validate, pluginNew];
+export const commands: readonly Command[] = [validate, test, pluginNew];

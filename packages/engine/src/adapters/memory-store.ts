@@ -39,7 +39,8 @@ export class MemoryStore implements Store {
   private readonly outbox = new Map<string, Map<string, Row>>();
   private readonly dueHeap = new MinHeap<Due>();
   private seq = 0;
-  private readonly shared = new Map<string, unknown>();
+  /** `tenant \u0000 namespace` → key → record: a namespace lists without scanning the others. */
+  private readonly shared = new Map<string, Map<string, unknown>>();
   private readonly published = new Map<string, PublishedVersion[]>();
   readonly finished = new Map<string, JourneyInstance[]>();
 
@@ -206,7 +207,7 @@ export class MemoryStore implements Store {
   }
 
   async readShared<T>(tenant: string, namespace: string, key: string): Promise<T | undefined> {
-    return this.shared.get(`${tenant}\u0000${namespace}\u0000${key}`) as T | undefined;
+    return this.shared.get(`${tenant}\u0000${namespace}`)?.get(key) as T | undefined;
   }
 
   async updateShared<T>(
@@ -215,11 +216,22 @@ export class MemoryStore implements Store {
     key: string,
     update: (current: T | undefined) => T,
   ): Promise<T> {
-    const id = `${tenant}\u0000${namespace}\u0000${key}`;
+    const id = `${tenant}\u0000${namespace}`;
+    let records = this.shared.get(id);
+    if (records === undefined) {
+      records = new Map();
+      this.shared.set(id, records);
+    }
     // synchronous read-modify-write: atomic in a single JavaScript thread
-    const next = update(this.shared.get(id) as T | undefined);
-    this.shared.set(id, next);
+    const next = update(records.get(key) as T | undefined);
+    records.set(key, next);
     return next;
+  }
+
+  async *listShared<T>(tenant: string, namespace: string): AsyncIterable<[string, T]> {
+    // a snapshot of the keys: records written while the caller iterates do not disturb it
+    const records = this.shared.get(`${tenant}\u0000${namespace}`);
+    for (const key of [...(records?.keys() ?? [])]) yield [key, records?.get(key) as T];
   }
 
   async savePublished(tenant: string, version: PublishedVersion): Promise<void> {

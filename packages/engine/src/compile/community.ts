@@ -44,6 +44,7 @@ export function compileOffers(pb: ResolvedPlaybook, p: Problems): Map<string, Co
       currency: o.currency,
       tierPrice,
       payment: o.payment ?? payments[0] ?? '',
+      capture: o.campaign?.kind === 'pre-sale' ? 'manual' : 'automatic',
     });
   }
   return out;

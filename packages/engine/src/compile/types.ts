@@ -126,6 +126,8 @@ export interface CompiledOffer {
   currency: string;
   tierPrice: Readonly<Record<string, number>>;
   payment: string;
+  /** `manual` for a pre-sale: the checkout only authorises; the payment is captured at the threshold. */
+  capture: 'automatic' | 'manual';
 }
 
 export interface CompiledPool {

@@ -98,7 +98,7 @@ export function advance(kernel: Kernel, state: MemberState, input: Input, now: n
     case 'timer': {
       const t = input.timer;
       if (t.kind === 'mechanic') {
-        mechanicTimer(run, t.name, t.data);
+        mechanicTimer(run, t.name, t.at);
         break;
       }
       const inst = findWaiting(state, t.name);
@@ -112,13 +112,14 @@ export function advance(kernel: Kernel, state: MemberState, input: Input, now: n
       break;
     }
     case 'reply': {
-      if (input.token.startsWith(MECHANIC_TOKEN_PREFIX)) {
-        mechanicReply(run, input.token, input.output);
-        break;
-      }
+      // a run's token begins with its member's id, which may itself look like the mechanic
+      // prefix (member 'm' → 'm:join:1@g'): a run waiting on the token comes first
       const inst = findWaiting(state, input.token);
-      if (inst !== undefined && inst.status === 'calling')
-        runInstance(run, inst, { kind: 'reply', output: input.output });
+      if (inst !== undefined) {
+        if (inst.status === 'calling') runInstance(run, inst, { kind: 'reply', output: input.output });
+      } else if (input.token.startsWith(MECHANIC_TOKEN_PREFIX)) {
+        mechanicReply(run, input.token, input.output);
+      }
       break;
     }
     case 'resume': {

@@ -1,8 +1,15 @@
 import { EFFECTS, type GroupAddData } from '../model/effect.js';
 import { EVENTS, type KithEvent } from '../model/event.js';
 import type { Run } from './run.js';
+import { notifyIntroduced } from './steps/introduce.js';
 
 export const GROUP_RELEASE = 'groups.release';
+
+/**
+ * The mechanic that attributes joins to referrers when a playbook runs it (invite codes, the
+ * attribution window, first/last model): the built-in attribution from `referrer` steps aside.
+ */
+export const ATTRIBUTION_MECHANIC = 'referrals';
 
 function str(v: unknown): string | null {
   return typeof v === 'string' && v !== '' ? v : null;
@@ -51,7 +58,10 @@ function joined(run: Run, e: KithEvent): void {
     p.joinedAt = e.at;
     run.dirty = true;
   }
-  if (run.state.leftAt !== null) run.state.leftAt = null;
+  if (run.state.leftAt !== null) {
+    run.state.leftAt = null;
+    run.dirty = true;
+  }
   applyProfileData(run, d);
   const entry = str(d.entry);
   if (entry !== null && p.source === null) {
@@ -59,7 +69,8 @@ function joined(run: Run, e: KithEvent): void {
     run.change({ op: 'profile', field: 'source', value: source });
   }
   const referrer = str(d.referrer);
-  if (referrer !== null && referrer !== p.id && p.referrer === null) {
+  const attributedByMechanic = run.kernel.current.plans.has(ATTRIBUTION_MECHANIC);
+  if (referrer !== null && referrer !== p.id && p.referrer === null && !attributedByMechanic) {
     run.change({ op: 'referrer', member: referrer, name: str(d.referrerName) });
     run.emit(EVENTS.referralJoined, { member: p.id }, referrer);
   }
@@ -72,10 +83,13 @@ function paid(run: Run, e: KithEvent): void {
   const order = id === null ? undefined : run.state.orders[id];
   let amount: number;
   if (order !== undefined) {
-    // a second notice of the same payment (a provider retry under another event id) counts once
-    if (order.status === 'paid') return;
+    // a second notice of the same payment (a provider retry under another event id) counts once,
+    // and so does a second charge for a paid order: it is the ledger's to refund, not more spending
+    if (order.status === 'paid' || order.status === 'partially-refunded' || order.status === 'refunded')
+      return;
     order.status = 'paid';
     order.paidAt = e.at;
+    order.payment = str(d.paymentId);
     amount = order.amount;
   } else {
     amount = typeof d.amount === 'number' && Number.isSafeInteger(d.amount) && d.amount >= 0 ? d.amount : 0;
@@ -86,18 +100,40 @@ function paid(run: Run, e: KithEvent): void {
   touch(run, e.at);
 }
 
+/**
+ * A refund, full or partial (`amount`, default: what is left), counted once per `refundId` (the
+ * event id without one). A refund of another charge than the one that paid the order (a duplicate
+ * payment returned) leaves the order alone.
+ */
 function refunded(run: Run, e: KithEvent): void {
-  const id = str(e.data.order) ?? str(e.data.orderId);
+  const d = e.data;
+  const id = str(d.order) ?? str(d.orderId);
   const order = id === null ? undefined : run.state.orders[id];
-  if (order === undefined || order.status !== 'paid') return;
-  order.status = 'refunded';
-  run.profile.spent -= order.amount;
-  run.profile.orders -= 1;
+  if (order === undefined || (order.status !== 'paid' && order.status !== 'partially-refunded')) return;
+  const payment = str(d.paymentId);
+  if (payment !== null && order.payment !== null && payment !== order.payment) return;
+  const refundId = str(d.refundId) ?? e.id;
+  if (order.refunds.includes(refundId)) return;
+  const left = order.amount - order.refunded;
+  const asked = d.amount;
+  const amount =
+    typeof asked === 'number' && Number.isSafeInteger(asked) && asked > 0 ? Math.min(asked, left) : left;
+  order.refunds = [...order.refunds, refundId];
+  order.refunded += amount;
+  run.profile.spent -= amount;
+  if (order.refunded >= order.amount) {
+    order.status = 'refunded';
+    run.profile.orders -= 1;
+  } else {
+    order.status = 'partially-refunded';
+  }
   run.dirty = true;
 }
 
 function left(run: Run, e: KithEvent): void {
   run.state.leftAt = e.at;
+  // re-evaluated like any change: e.g. the introductions index drops a member who left
+  run.dirty = true;
   for (const [pool, group] of Object.entries(run.profile.groups)) {
     run.request(GROUP_RELEASE, { pool, group }, null);
     run.change({ op: 'group', pool, group: null });
@@ -152,6 +188,9 @@ export function applyBuiltins(run: Run, e: KithEvent): void {
     }
     case EVENTS.referralJoined:
       run.change({ op: 'count', field: 'referrals', delta: 1 });
+      return;
+    case EVENTS.introduced:
+      notifyIntroduced(run, e);
       return;
   }
 }

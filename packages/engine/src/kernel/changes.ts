@@ -22,6 +22,8 @@ export type MemberChange =
   | { op: 'identity'; channel: string; address: string }
   | { op: 'covenant'; accepted: boolean }
   | { op: 'goal'; goal: string }
+  /** The ledger cancelled an order (a failed campaign, a refused payment): `spent` and `orders` drop it. */
+  | { op: 'order'; order: string; status: 'cancelled' }
   /** A mechanic's private per-member state (applied under the mechanic's name). */
   | { op: 'state'; value: unknown };
 
@@ -108,6 +110,16 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
       p.goals = ownList(p.goals);
       p.goals.push(c.goal);
       return true;
+    case 'order': {
+      const o = state.orders[c.order];
+      if (o === undefined || o.status === c.status) return false;
+      if (o.status === 'paid' || o.status === 'partially-refunded') {
+        p.spent -= o.amount - o.refunded;
+        p.orders -= 1;
+      }
+      o.status = c.status;
+      return true;
+    }
     case 'state':
       if (owner === null) return false;
       state.mechanics = ownRecord(state.mechanics);

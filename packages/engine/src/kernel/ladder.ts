@@ -3,6 +3,7 @@ import type { CompiledStage, CompiledTier } from '../compile/types.js';
 import { EVENTS } from '../model/event.js';
 import { ownList } from '../model/member.js';
 import { startInstance } from './lifecycle.js';
+import { mechanicsAllowStage } from './mechanics-bridge.js';
 import type { Run } from './run.js';
 
 /** A rung may be climbed to when its `when` holds and its `keepWhen` (if any) would keep it there. */
@@ -36,7 +37,8 @@ export function initMember(run: Run): void {
 
 /**
  * Stages move up at once when a later stage's `when` holds, through every stage in between
- * (each emits `stage.reached` and starts its stage-entry journeys); never down here.
+ * (each emits `stage.reached` and starts its stage-entry journeys); never down here. A mechanic's
+ * gate (`mayReachStage`) stops the climb below the first stage it refuses.
  */
 export function promoteStage(run: Run): void {
   const stages = run.kernel.current.stages;
@@ -48,7 +50,11 @@ export function promoteStage(run: Run): void {
       break;
     }
   }
-  for (let k = cur + 1; k <= target; k++) reachStage(run, stages[k]!, run.profile.stage);
+  for (let k = cur + 1; k <= target; k++) {
+    const stage = stages[k]!;
+    if (!mechanicsAllowStage(run, stage.id, k)) return;
+    reachStage(run, stage, run.profile.stage);
+  }
 }
 
 /** The periodic review: a member whose stage's `keepWhen` fails moves down until one holds. */

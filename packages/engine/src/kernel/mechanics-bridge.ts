@@ -1,15 +1,22 @@
 import type { CompiledExpression } from '@kith/playbook/browser';
 import type { Mechanic, MechanicContext, MechanicOutput, StepInfo } from '../mechanics/types.js';
 import type { EventView, KithEvent } from '../model/event.js';
+import { ownRecord } from '../model/member.js';
 import type { Run } from './run.js';
 
 export const MECHANIC_TOKEN_PREFIX = 'm:';
+
+/** The scheduler key of a member's mechanic timer (`name` is `mechanic:local`). */
+export function mechanicTimerKey(tenant: string, member: string, name: string): string {
+  return `${tenant}/${member}/${MECHANIC_TOKEN_PREFIX}${name}`;
+}
 
 function context(run: Run, m: Mechanic): MechanicContext<unknown, unknown> {
   return {
     tenant: run.tenant,
     now: run.now,
     member: run.profile,
+    left: run.state.leftAt !== null,
     state: run.state.mechanics[m.name],
     plan: run.kernel.current.plans.get(m.name),
     playbook: run.kernel.current,
@@ -29,14 +36,19 @@ export function applyMechanicOutput(run: Run, m: Mechanic, out: MechanicOutput |
   for (const e of out.events ?? [])
     run.emit(e.type, e.data ?? {}, e.member === undefined ? run.state.id : e.member);
   for (const t of out.timers ?? []) {
+    const name = `${m.name}:${t.name}`;
+    const data = t.data ?? null;
+    // in the state too: the scheduler may lose it (a restart), the committed state does not
+    run.state.mechanicTimers = ownRecord(run.state.mechanicTimers);
+    run.state.mechanicTimers[name] = { at: t.at, data };
     run.out.timers.push({
-      key: `${run.tenant}/${run.state.id}/${MECHANIC_TOKEN_PREFIX}${m.name}:${t.name}`,
+      key: mechanicTimerKey(run.tenant, run.state.id, name),
       tenant: run.tenant,
       member: run.state.id,
       at: t.at,
       kind: 'mechanic',
-      name: `${m.name}:${t.name}`,
-      data: t.data ?? null,
+      name,
+      data,
     });
   }
   for (const r of out.requests ?? []) {
@@ -66,11 +78,28 @@ function split(name: string): [string, string] {
   return i < 0 ? [name, ''] : [name.slice(0, i), name.slice(i + 1)];
 }
 
-export function mechanicTimer(run: Run, name: string, data: Readonly<Record<string, unknown>> | null): void {
+/**
+ * A mechanic timer fired: runs `onTimer` once, if the state still holds this timer (a timer
+ * replaced by a later one of the same name, or fired already, finds nothing and does nothing).
+ */
+export function mechanicTimer(run: Run, name: string, at: number): void {
+  const armed = run.state.mechanicTimers[name];
+  if (armed === undefined || armed.at !== at) return;
+  delete run.state.mechanicTimers[name];
+  const data = armed.data;
   const [mech, local] = split(name);
   const m = run.kernel.mechanics.find((x) => x.name === mech);
   if (m?.onTimer === undefined || !active(run, m)) return;
   applyMechanicOutput(run, m, m.onTimer(context(run, m), local, data));
+}
+
+/** Whether every mechanic lets the member reach a stage (a covenant not yet accepted may not). */
+export function mechanicsAllowStage(run: Run, stage: string, index: number): boolean {
+  for (const m of run.kernel.mechanics) {
+    if (m.mayReachStage === undefined || !active(run, m)) continue;
+    if (!m.mayReachStage(context(run, m), stage, index)) return false;
+  }
+  return true;
 }
 
 export function mechanicReply(run: Run, token: string, output: Readonly<Record<string, unknown>>): void {

@@ -51,7 +51,8 @@ export function reevaluate(run: Run): void {
   }
   for (const by of pb.introduceBy) {
     const markKey = `intro:${by.join(',')}`;
-    const key = introductionKey(by, run.profile.attributes) ?? '';
+    // a member who left is taken out of the index (and put back if it returns)
+    const key = run.state.leftAt === null ? (introductionKey(by, run.profile.attributes) ?? '') : '';
     const old = marks[markKey] ?? '';
     if (key === old) continue;
     if (key === '') delete marks[markKey];

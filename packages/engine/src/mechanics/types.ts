@@ -13,6 +13,8 @@ export interface MechanicContext<Plan, State> {
   readonly tenant: string;
   readonly now: number;
   readonly member: Readonly<MemberProfile>;
+  /** The member has left (or was removed): community notices pass it by. */
+  readonly left: boolean;
   /** The mechanic's private state for this member (set it with a `{ op: 'state' }` change). */
   readonly state: State | undefined;
   readonly plan: Plan;
@@ -65,6 +67,11 @@ export interface CommunityContext<Plan> {
 export interface CommunityOutput {
   effects?: readonly MechanicEffect[];
   events?: readonly (Omit<MechanicEvent, 'member'> & { member: string | null | '*' })[];
+  /**
+   * Service calls without a reply (member ''): how a community hook reaches shared state, e.g. an
+   * announcement to every group of a pool, whose groups only the group directory knows.
+   */
+  requests?: readonly { service: string; input: Record<string, unknown> }[];
 }
 
 export interface MechanicSchedule {
@@ -122,7 +129,26 @@ export interface Mechanic<Plan = unknown, State = unknown> {
   ): MechanicOutput | undefined;
   /** Recurring community-level timers (rituals): armed on publish, each firing calls `onSchedule`. */
   schedules?(plan: Plan, playbook: CompiledPlaybook): readonly MechanicSchedule[];
-  onSchedule?(ctx: CommunityContext<Plan>, name: string, at: number): CommunityOutput | undefined;
+  /** `occurrence` counts this schedule's firings in the tenant, from 1 (kept in the Store). */
+  onSchedule?(
+    ctx: CommunityContext<Plan>,
+    name: string,
+    at: number,
+    occurrence: number,
+  ): CommunityOutput | undefined;
+  /**
+   * A gate on the stage ladder: false holds the member below `stage` (and every later stage) even
+   * when its `when` holds. Asked whenever the member could move up, so a change that opens the
+   * gate (a covenant accepted) moves the member up at once.
+   */
+  mayReachStage?(ctx: MechanicContext<Plan, State>, stage: string, index: number): boolean;
+  /**
+   * Reads what a member event needs from shared state before the pure core sees it (an invite
+   * code's owner, an order's offer) and returns data merged over the event's. Runs outside the
+   * pure core, for the types in `events`, each time an event not yet consumed comes in: it may
+   * write shared state only idempotently (the same event prepared twice must come out the same).
+   */
+  prepare?(event: KithEvent, env: ServiceEnv): Promise<Readonly<Record<string, unknown>> | undefined>;
   /** Community-level events (no member). */
   onCommunityEvent?(ctx: CommunityContext<Plan>, event: KithEvent): CommunityOutput | undefined;
   readonly steps?: { readonly [K in StepKind]?: StepOverride<K> };

@@ -63,6 +63,11 @@ export interface CheckoutData {
   currency: string;
   url: string;
   member: string;
+  /**
+   * `manual` (a pre-sale): authorise only; the engine asks for the capture (`payment.capture`) when
+   * the campaign reaches its threshold, or for a void (`payment.void`) when it fails.
+   */
+  capture: 'automatic' | 'manual';
 }
 
 /** `data` of a `group.open` effect: the channel is asked to create a group with these members. */

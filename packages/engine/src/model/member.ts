@@ -48,7 +48,8 @@ export interface MemberProfile {
   covenantAccepted: boolean;
 }
 
-export type OrderStatus = 'pending' | 'paid' | 'refunded' | 'cancelled';
+/** `partially-refunded` still counts as paid (in `orders`); `spent` is net of every refund. */
+export type OrderStatus = 'pending' | 'paid' | 'partially-refunded' | 'refunded' | 'cancelled';
 
 export interface Order {
   id: string;
@@ -60,6 +61,12 @@ export interface Order {
   status: OrderStatus;
   createdAt: number;
   paidAt: number | null;
+  /** The provider's id of the payment that paid it (a refund of another charge is not this order's). */
+  payment: string | null;
+  /** Minor units refunded so far (partial refunds add up). */
+  refunded: number;
+  /** Refund ids already applied: the same refund notified twice counts once. */
+  refunds: string[];
   instance: string | null;
   step: string | null;
 }
@@ -113,6 +120,16 @@ export interface MemberState {
   tierPinned: boolean;
   /** Private state of mechanics, by mechanic name. */
   mechanics: Record<string, unknown>;
+  /**
+   * Mechanic timers set and not yet fired, by `mechanic:name`: committed with the state (as a
+   * wait's deadline is) so that `recover` re-arms them, and a stale or repeated firing is ignored.
+   */
+  mechanicTimers: Record<string, MechanicTimerRecord>;
+}
+
+export interface MechanicTimerRecord {
+  at: number;
+  data: Readonly<Record<string, unknown>> | null;
 }
 
 /**
@@ -192,5 +209,6 @@ export function newMemberState(tenant: string, id: string): MemberState {
     inbox: emptyList(),
     tierPinned: false,
     mechanics: emptyRecord(),
+    mechanicTimers: emptyRecord(),
   };
 }

@@ -64,6 +64,8 @@ export interface Store {
     key: string,
     update: (current: T | undefined) => T,
   ): Promise<T>;
+  /** Every shared record of a namespace, in no particular order (reports over a mechanic's ledger). */
+  listShared<T>(tenant: string, namespace: string): AsyncIterable<[key: string, value: T]>;
 
   savePublished(tenant: string, version: PublishedVersion): Promise<void>;
   listPublished(tenant: string): Promise<PublishedVersion[]>;

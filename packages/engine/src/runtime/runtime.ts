@@ -1,12 +1,13 @@
-import { DEFAULT_MECHANICS } from '../mechanics/index.js';
 import type { ResolvedPlaybook } from '@kith/playbook/browser';
 import { compilePlaybook } from '../compile/compile.js';
 import type { CompiledPlaybook } from '../compile/types.js';
 import { advance, type Input } from '../kernel/advance.js';
 import { DEFAULT_KERNEL_OPTIONS, type Kernel, type KernelOptions } from '../kernel/context.js';
+import { mechanicTimerKey } from '../kernel/mechanics-bridge.js';
 import type { Outcome, Timer } from '../kernel/outcome.js';
 import { timerKey } from '../kernel/steps/wait.js';
 import { reconcileTimers } from '../kernel/timers.js';
+import { DEFAULT_MECHANICS } from '../mechanics/index.js';
 import type {
   CommunityOutput,
   Mechanic,
@@ -62,6 +63,9 @@ export interface TickReport {
 }
 
 const DISPATCH_BATCH = 1000;
+
+/** Shared records counting community schedules' firings, by timer key. */
+const SCHEDULES_NAMESPACE = 'schedules';
 
 function batchSize(r: DispatchReport): number {
   return r.delivered + r.failed + r.dead + r.deferred + r.skipped;
@@ -215,7 +219,10 @@ export class Runtime {
 
   private async ingestEvent(event: KithEvent): Promise<IngestStatus> {
     if (event.member !== null) {
-      return this.process(event.tenant, event.member, { kind: 'event', event }, event.id, this.clock.now());
+      const prepared = await this.prepare(event);
+      if (prepared === null) return 'duplicate';
+      const input: Input = { kind: 'event', event: prepared };
+      return this.process(event.tenant, event.member, input, event.id, this.clock.now());
     }
     if (!(await this.store.consumeEvent(event.tenant, event.id))) return 'duplicate';
     await this.communityEvent(event);
@@ -263,6 +270,8 @@ export class Runtime {
       }),
     );
     if (effects.length > 0) await this.store.enqueueEffects(effects);
+    for (const r of out.requests ?? [])
+      await this.call({ service: r.service, tenant, member: '', token: source, input: r.input }, tenant);
     let n = 0;
     for (const e of out.events ?? []) {
       const k = n++;
@@ -296,15 +305,20 @@ export class Runtime {
     const handler = this.services.get(req.service);
     if (handler === undefined) throw new Error(`no service '${req.service}'`);
     const pb = this.playbooks(tenant).kernel().current;
+    return handler(req, this.serviceEnv(tenant, pb, `svc:${req.service}:${req.member}:${req.token ?? ''}`));
+  }
+
+  /** What a service or `prepare` works with; events it forwards get ids `${idPrefix}:${n}`. */
+  private serviceEnv(tenant: string, pb: CompiledPlaybook, idPrefix: string): ServiceEnv {
     let n = 0;
-    const env: ServiceEnv = {
+    return {
       store: this.store,
       playbook: pb,
       now: this.clock.now(),
       forward: (e: MechanicEvent & { member: string | null }) => {
         this.forwarded.push({
           tenant,
-          id: `svc:${req.service}:${req.member}:${req.token ?? ''}:${n++}`,
+          id: `${idPrefix}:${n++}`,
           type: e.type,
           member: e.member,
           at: this.clock.now(),
@@ -312,7 +326,30 @@ export class Runtime {
         });
       },
     };
-    return handler(req, env);
+  }
+
+  /**
+   * Lets mechanics add what an event needs from shared state before the pure core sees it (see
+   * `Mechanic.prepare`). Null: the event was consumed already.
+   */
+  private async prepare(event: KithEvent): Promise<KithEvent | null> {
+    const pb = this.tenants.get(event.tenant)?.current;
+    if (pb === undefined) return event;
+    const preparers = this.mechanics.filter(
+      (m) =>
+        m.prepare !== undefined &&
+        pb.plans.has(m.name) &&
+        (m.events === undefined || m.events.includes(event.type) || m.events.includes('*')),
+    );
+    if (preparers.length === 0) return event;
+    if (await this.store.hasEvent(event.tenant, event.id)) return null;
+    let data = event.data;
+    for (const m of preparers) {
+      const env = this.serviceEnv(event.tenant, pb, `prep:${m.name}:${event.id}`);
+      const extra = await m.prepare?.({ ...event, data }, env);
+      if (extra !== undefined) data = { ...data, ...extra };
+    }
+    return data === event.data ? event : { ...event, data };
   }
 
   /**
@@ -389,11 +426,12 @@ export class Runtime {
       const m = this.mechanics.find((x) => x.name === work.mechanic);
       if (m?.onSchedule !== undefined && pb.plans.has(m.name)) {
         const ctx = { tenant: timer.tenant, now: this.clock.now(), plan: pb.plans.get(m.name), playbook: pb };
+        const occurrence = await this.occurrence(timer);
         await this.community(
           timer.tenant,
           `${timer.key}@${timer.at}`,
           timer.at,
-          m.onSchedule(ctx, work.name, work.at),
+          m.onSchedule(ctx, work.name, work.at, occurrence),
         );
       }
     } else {
@@ -402,6 +440,25 @@ export class Runtime {
       }
     }
     if (due.next !== null) await this.scheduler.schedule([due.next]);
+  }
+
+  /**
+   * Counts a community schedule's firings in the Store (a ritual's `occurrence`): durable across
+   * restarts, and a repeated delivery of the same firing gets the same number.
+   */
+  private async occurrence(timer: Timer): Promise<number> {
+    const rec = await this.store.updateShared<{ n: number; at: number }>(
+      timer.tenant,
+      SCHEDULES_NAMESPACE,
+      timer.key,
+      (cur) =>
+        cur === undefined
+          ? { n: 1, at: timer.at }
+          : cur.at >= timer.at
+            ? cur
+            : { n: cur.n + 1, at: timer.at },
+    );
+    return rec.n;
   }
 
   /** Fires due timers, then delivers due effects, at the clock's current time. */
@@ -453,8 +510,9 @@ export class Runtime {
   }
 
   /**
-   * After a restart: recompiles the published versions and re-arms the timers of waiting runs
-   * (covers a crash between a member commit and setting its timer) and the tenant's schedules.
+   * After a restart: recompiles the published versions and re-arms the timers of waiting runs and
+   * mechanics' member timers (both are in the committed state; this also covers a crash between a
+   * member commit and setting its timer) and the tenant's schedules.
    */
   async recover(tenant: string): Promise<number> {
     const t = this.playbooks(tenant);
@@ -481,6 +539,17 @@ export class Runtime {
           kind: 'wait',
           name: inst.wait.token,
           data: null,
+        });
+      }
+      for (const [name, t] of Object.entries(state?.mechanicTimers ?? {})) {
+        timers.push({
+          key: mechanicTimerKey(tenant, id, name),
+          tenant,
+          member: id,
+          at: t.at,
+          kind: 'mechanic',
+          name,
+          data: t.data,
         });
       }
       if (timers.length > 0) {

@@ -7,7 +7,7 @@ import type { KernelOptions } from '../kernel/context.js';
 import type { Mechanic } from '../mechanics/types.js';
 import type { MemberState } from '../model/member.js';
 import type { RetryPolicy } from '../runtime/backoff.js';
-import { type IngestStatus, type PublishReport, Runtime } from '../runtime/runtime.js';
+import { type IngestStatus, type PublishReport, Runtime, type RuntimeOptions } from '../runtime/runtime.js';
 import { durationMs } from '../time/duration.js';
 
 export interface TestKitOptions {
@@ -19,6 +19,10 @@ export interface TestKitOptions {
   retry?: Partial<RetryPolicy>;
   kernel?: Partial<KernelOptions>;
   store?: MemoryStore;
+  /** Parameter values for a resolved playbook (text sources carry their own). */
+  params?: Record<string, unknown>;
+  /** Sees every committed outcome (emitted events, trace), as `RuntimeOptions.observer`. */
+  observer?: RuntimeOptions['observer'];
 }
 
 /** Validates playbook YAML with @kith/playbook; throws with every diagnostic if it is not valid. */
@@ -64,8 +68,10 @@ export async function createTestKit(source: string | ResolvedPlaybook, options: 
     mechanics: options.mechanics ?? [],
     retry: { baseMs: 1000, maxMs: 60_000, maxAttempts: 4, ...options.retry },
     kernel: { trace: true, ...options.kernel },
+    observer: options.observer,
   });
-  const loaded = typeof source === 'string' ? loadPlaybook(source) : { playbook: source, params: {} };
+  const loaded =
+    typeof source === 'string' ? loadPlaybook(source) : { playbook: source, params: options.params ?? {} };
   await runtime.publish(tenant, loaded.playbook, { version: options.version ?? '1', params: loaded.params });
   let seq = 0;
 

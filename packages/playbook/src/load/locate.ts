@@ -74,7 +74,7 @@ export function locate(
     return { source, span: r ? spanOf(source, r[0], r[1]) : spanOf(source, 0, 0) };
   }
   // An empty value (`name:` with nothing after it) has no text of its own: point at its key.
-  const empty = isScalar(node) && node.range !== undefined && node.range[0] === node.range[1];
+  const empty = isScalar(node) && node.range != null && node.range[0] === node.range[1];
   if ((options.key || empty) && keyNode) {
     const r = nodeRange(keyNode)!;
     return { source, span: spanOf(source, r[0], r[1]) };

@@ -135,9 +135,18 @@ export function loadYaml(
   // One mistake often derails the parser for the rest of the file, repeating the same complaint:
   // report each kind of complaint once, and the first few only.
   const said = new Set<string>();
-  for (const e of doc.errors) {
+  // Hostile input yields thousands of errors; placing one may walk the document, so look at the
+  // first few dozen only.
+  for (const e of doc.errors.slice(0, 5 * MAX_SYNTAX_ERRORS)) {
     const issue = syntaxIssue(e, doc, text, limits);
-    const key = `${issue.code}|${issue.args.detail ?? ''}`;
+    // Past a stack overflow, the rest is noise.
+    if (issue.code === 'yaml-too-deep') {
+      issues.push(issue);
+      break;
+    }
+    // One unclosed bracket leaves the brackets around it unclosed too: report the first only.
+    const unclosed = /is never closed|end with a [\]}]$/.test(String(issue.args.detail ?? ''));
+    const key = unclosed ? 'unclosed' : `${issue.code}|${issue.args.detail ?? ''}`;
     if (said.has(key)) continue;
     said.add(key);
     issues.push(issue);
@@ -196,50 +205,65 @@ function syntaxIssue(e: YAMLError, doc: Document.Parsed, text: string, limits: L
   return { code: 'yaml-syntax', at, args: { detail: message } };
 }
 
-/** The key at `offset` that repeats an earlier key of its mapping. */
-function duplicateKey(
-  doc: Document.Parsed,
-  offset: number,
-): { name: string; range: [number, number]; first: number } | undefined {
-  let found: { name: string; range: [number, number]; first: number } | undefined;
+/** Where keys, quoted scalars and flow collections are: collected once, on the first need. */
+interface DocIndex {
+  /** Each key that repeats an earlier key of its mapping, with that earlier key's offset. */
+  repeats: { name: string; range: [number, number]; first: number }[];
+  /** Quoted scalars and flow collections: [start, value end, what opens them]. */
+  openers: [number, number, string][];
+}
+
+const indexes = new WeakMap<Document.Parsed, DocIndex>();
+
+function indexOf(doc: Document.Parsed): DocIndex {
+  let index = indexes.get(doc);
+  if (index) return index;
+  index = { repeats: [], openers: [] };
+  const { repeats, openers } = index;
   visit(doc, {
+    // (`visit` calls the most specific visitor only: maps come here, not to `Node`.)
     Map(_, map) {
-      if (found) return visit.BREAK;
+      if (map.flow === true && map.range) openers.push([map.range[0], map.range[1], '{']);
       const seen = new Map<unknown, number>();
       for (const pair of map.items) {
         const key = pair.key;
         if (!isScalar(key) || !key.range) continue;
         const first = seen.get(key.value);
-        if (key.range[0] === offset && first !== undefined) {
-          found = { name: String(key.value), range: [key.range[0], key.range[1]], first };
-          return visit.BREAK;
-        }
-        if (first === undefined) seen.set(key.value, key.range[0]);
+        if (first !== undefined)
+          repeats.push({ name: String(key.value), range: [key.range[0], key.range[1]], first });
+        else seen.set(key.value, key.range[0]);
       }
-      return undefined;
+    },
+    Node(_, node) {
+      const r = node.range;
+      if (!r) return;
+      if (isScalar(node) && (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE)) {
+        openers.push([r[0], r[1], node.type === Scalar.QUOTE_DOUBLE ? '"' : "'"]);
+      } else if (isCollection(node) && node.flow === true) {
+        openers.push([r[0], r[1], '[']);
+      }
     },
   });
-  return found;
+  indexes.set(doc, index);
+  return index;
+}
+
+/** The key at `offset` that repeats an earlier key of its mapping. */
+function duplicateKey(doc: Document.Parsed, offset: number) {
+  return indexOf(doc).repeats.find((r) => r.range[0] === offset);
 }
 
 /** Offset of the unclosed quote or bracket whose value runs up to `offset`. */
 function opener(doc: Document.Parsed, text: string, offset: number, close: string): number | undefined {
+  const open = close === ']' ? '[' : close === '}' ? '{' : close;
   let best: number | undefined;
-  visit(doc, {
-    Node(_, node) {
-      const r = node.range;
-      if (!r || r[0] >= offset || r[1] < offset - 1) return;
-      const raw = text.slice(r[0], r[1]).trimEnd();
-      const unclosed =
-        close === '"' || close === "'"
-          ? isScalar(node) &&
-            node.type === (close === '"' ? Scalar.QUOTE_DOUBLE : Scalar.QUOTE_SINGLE) &&
-            (raw.length < 2 || !raw.endsWith(close))
-          : isCollection(node) && node.flow === true && text[r[0]] === (close === ']' ? '[' : '{') && !raw.endsWith(close);
-      // The innermost (latest-starting) one is the culprit.
-      if (unclosed && (best === undefined || r[0] > best)) best = r[0];
-    },
-  });
+  for (const [start, end, what] of indexOf(doc).openers) {
+    if (what !== open || start >= offset || end < offset - 1 || text[start] !== open) continue;
+    const raw = text.slice(start, end).trimEnd();
+    const unclosed = raw.length < 2 || !raw.endsWith(close);
+    // The innermost (latest-starting) one is the culprit.
+    if (unclosed && (best === undefined || start > best)) best = start;
+  }
   return best;
 }
 
@@ -255,9 +279,21 @@ function firstLine(message: string): string {
 function exceedsFlowDepth(text: string, max: number): number | undefined {
   let depth = 0;
   let deepest = -1;
+  // The same count on each line alone, quotes or not: an earlier stray bracket or quote cannot
+  // hide a run of brackets on one line.
+  let lineDepth = 0;
+  let lineDeepest = -1;
   let quote = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
+    if (c === 91 || c === 123) {
+      if (++lineDepth === max + 1) lineDeepest = i;
+      if (lineDepth > max * 2) return lineDeepest;
+    } else if (c === 93 || c === 125) {
+      if (lineDepth > 0) lineDepth--;
+    } else if (c === 10) {
+      lineDepth = 0;
+    }
     if (quote) {
       if (text[i] === quote) quote = '';
       else if (c === 10) quote = '';
@@ -273,7 +309,8 @@ function exceedsFlowDepth(text: string, max: number): number | undefined {
     } else if ((c === 34 || c === 39) && depth > 0) {
       quote = text[i]!;
     } else if (c === 35 && (i === 0 || text[i - 1] === ' ')) {
-      while (i < text.length && text.charCodeAt(i) !== 10) i++;
+      // A comment: on to its line's end (the newline itself is seen next).
+      while (i + 1 < text.length && text.charCodeAt(i + 1) !== 10) i++;
     }
   }
   return undefined;
@@ -313,7 +350,10 @@ function exceedsBlockDepth(text: string, max: number): number | undefined {
         if (stack.length > max * 2) return deepest;
       }
       if (stack.length > max * 2) return deepest;
-      if (/[|>][-+0-9]*[ \t]*(#.*)?\r?$/.test(text.slice(i, end)) && /(^|[:\-?] *)[|>]/.test(text.slice(i, end))) {
+      if (
+        /[|>][-+0-9]*[ \t]*(#.*)?\r?$/.test(text.slice(i, end)) &&
+        /(^|[:\-?] *)[|>]/.test(text.slice(i, end))
+      ) {
         scalarIndent = indent;
       }
     }
@@ -350,7 +390,9 @@ class ValueBuilder {
       }
       const target = node.resolve(this.source.doc!);
       if (!target) {
-        this.issue('yaml-syntax', node, { detail: `unknown alias *${node.source}: no \`&${node.source}\` before it` });
+        this.issue('yaml-syntax', node, {
+          detail: `unknown alias *${node.source}: no \`&${node.source}\` before it`,
+        });
         this.broken = true;
         return null;
       }
@@ -380,7 +422,8 @@ class ValueBuilder {
             // "missing field" errors.
             this.issue('yaml-merge-key', key, {});
             const value = pair.value as Node;
-            for (const item of isSeq(value) ? value.items : [value]) merges.push(this.build(item as Node, depth + 1));
+            for (const item of isSeq(value) ? value.items : [value])
+              merges.push(this.build(item as Node, depth + 1));
             continue;
           }
           out[name] = this.build(pair.value as Node | null, depth + 1);
@@ -395,7 +438,7 @@ class ValueBuilder {
         if (m === null || typeof m !== 'object' || Array.isArray(m)) continue;
         const origin = this.origins.get(m);
         for (const [k, v] of Object.entries(m)) {
-          if (k in out) continue;
+          if (Object.hasOwn(out, k)) continue;
           out[k] = v;
           if (origin) this.origins.setKey(out, k, origin);
         }
@@ -426,7 +469,11 @@ class ValueBuilder {
     if (m) {
       const offset = start - before.length + m.index;
       const tag = m[1]!;
-      this.issues.push({ code: 'yaml-custom-tag', at: { offset, endOffset: offset + tag.length }, args: { tag } });
+      this.issues.push({
+        code: 'yaml-custom-tag',
+        at: { offset, endOffset: offset + tag.length },
+        args: { tag },
+      });
     } else {
       this.issue('yaml-custom-tag', node, { tag: node.tag ?? '' });
     }

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { AnyValue, Duration, doc, EventName, Obj, TimeZone } from './common.js';
+import { AnyValue, doc, EventName, Obj, TimeZone } from './common.js';
 
 /**
  * Playbook test cases (`*.test.yaml` beside a template): members, events at virtual times, and
@@ -118,7 +118,10 @@ const Expectation = Obj(
 
 const TimelineItem = Obj(
   {
-    at: Duration('When, after the test’s start.', ['0s', '1d', '2d3h']),
+    at: Type.String({
+      format: 'kith-offset',
+      ...doc('When, after the test’s start (`0s` is the start).', ['0s', '1d', '2d3h']),
+    }),
     event: EventName('An event to send.', ['message.received']),
     member: Type.String(doc('The member (by test name) the event is about.', ['alice'])),
     data: Type.Record(Type.String(), AnyValue('A value.', ['hello']), doc('Event data.', [{ text: '打卡' }])),

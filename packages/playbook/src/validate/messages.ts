@@ -306,9 +306,13 @@ export const MESSAGES: Record<string, Entry> = {
   'offer-no-payment': {
     severity: 'error',
     en: (a) => `offer ${q(a.id)} cannot be paid for: no payment instance is defined`,
-    hint: fix('Add a payment provider under `payments:`, e.g. `pay: { use: stripe, with: { apiKey: "${secrets.STRIPE_KEY}" } }`.'),
+    hint: fix(
+      'Add a payment provider under `payments:`, e.g. `pay: { use: stripe, with: { apiKey: "${secrets.STRIPE_KEY}" } }`.',
+    ),
     zh: (a) => `商品 ${q(a.id)} 无法付款：没有定义任何支付实例`,
-    zhHint: fix('请在 `payments:` 下添加支付服务，例如 `pay: { use: stripe, with: { apiKey: "${secrets.STRIPE_KEY}" } }`。'),
+    zhHint: fix(
+      '请在 `payments:` 下添加支付服务，例如 `pay: { use: stripe, with: { apiKey: "${secrets.STRIPE_KEY}" } }`。',
+    ),
   },
   'secret-outside-with': {
     severity: 'error',

@@ -2,9 +2,9 @@ import type { Diagnostic } from '../diagnostics.js';
 import { loadYaml, Origins, type SourceFile } from '../load/source.js';
 import { PARAM_REF_PATTERN } from '../schema/common.js';
 import { parseDuration } from '../values/duration.js';
-import { listOf, suggest } from './suggest.js';
 import { toDiagnostic } from './diagnose.js';
 import { type Issue, pathIssue } from './issue.js';
+import { listOf, suggest } from './suggest.js';
 
 /** How the resolver reaches files: the Node host reads the disk, the editor serves its own. */
 export interface PlaybookHost {
@@ -155,10 +155,16 @@ export function resolvePlaybook(file: string, text: string, host: PlaybookHost |
   // Merge from the farthest template to the playbook itself.
   let merged = chain.at(-1)!.value;
   for (let i = chain.length - 2; i >= 0; i--)
-    merged = mergePlaybook(merged, chain[i]!.value, origins, issues, diagnostics);
+    merged = mergePlaybook(merged, chain[i]!.value, origins, diagnostics);
   if (chain.length === 1 && merged.overrides !== undefined && !broken) {
     // Nothing to patch: report each override instead of dropping it silently.
-    checkOverrides(merged, [], origins, diagnostics, 'this playbook has no `extends`: overrides patch a template');
+    checkOverrides(
+      merged,
+      [],
+      origins,
+      diagnostics,
+      'this playbook has no `extends`: overrides patch a template',
+    );
   }
   // A broken `extends` stays, so that the schema neither demands what the template would give
   // nor misses a malformed `extends`.
@@ -233,7 +239,6 @@ function mergePlaybook(
   base: Record<string, unknown>,
   over: Record<string, unknown>,
   origins: Origins,
-  issues: Issue[],
   diagnostics: Diagnostic[],
 ): Record<string, unknown> {
   const { stages: overStages, overrides, ...rest } = over;

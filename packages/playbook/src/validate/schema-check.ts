@@ -19,6 +19,8 @@ const isParamRef = (s: string) => PARAM_REF.test(s);
 /** Custom formats; a `${params.x}` left unresolved (a template validated on its own) passes. */
 const FORMATS: Record<string, (s: string) => boolean> = {
   'kith-duration': (s) => isParamRef(s) || parseDuration(s) !== undefined,
+  // A point on a test's timeline: a duration that may be zero (`0s` is the start itself).
+  'kith-offset': (s) => /^(?:\d{1,9}[smhdw])+$/.test(s),
   'kith-cron': (s) => isParamRef(s) || cronError(s) === undefined,
   'kith-timezone': (s) => isParamRef(s) || isTimeZone(s),
   'kith-currency': (s) => isParamRef(s) || isCurrency(s),
@@ -61,7 +63,9 @@ export function checkSchema(value: unknown, kind: DocumentKind = 'playbook'): Is
   if (validate(value)) return [];
   let errors = collapseAnyOf([...(validate.errors ?? [])], value);
   // `kith: null` breaks both `type: number` and `const: 1`: the allowed values say it once.
-  const valued = new Set(errors.filter((e) => e.keyword === 'const' || e.keyword === 'enum').map((e) => e.instancePath));
+  const valued = new Set(
+    errors.filter((e) => e.keyword === 'const' || e.keyword === 'enum').map((e) => e.instancePath),
+  );
   errors = errors.filter((e) => !(e.keyword === 'type' && valued.has(e.instancePath)));
   const issues: Issue[] = [];
   const seen = new Set<string>();
@@ -300,6 +304,7 @@ function toIssue(e: ErrorObject, root: unknown): Issue | undefined {
       const value = String(data);
       switch ((e.params as { format: string }).format) {
         case 'kith-duration':
+        case 'kith-offset':
           return pathIssue('invalid-duration', path, { value });
         case 'kith-cron':
           return pathIssue('invalid-cron', path, { value, detail: cronError(value) ?? '' });

@@ -3,9 +3,9 @@ import { STEP_KINDS, Step } from '../schema/steps.js';
 import { parseTemplate, templateReferences } from '../template/index.js';
 import { isIsoDateTime } from '../values/calendar.js';
 import { parseDuration } from '../values/duration.js';
-import { listOf, suggest } from './suggest.js';
 import { type Issue, pathIssue } from './issue.js';
 import { isRecord, walkSteps } from './resolve.js';
+import { listOf, suggest } from './suggest.js';
 import { EXPRESSION_ROOTS, extraTemplateRoots, MEMBER_FIELDS, TEMPLATE_ROOTS } from './variables.js';
 import { keyRefOf, walkWithSchema } from './walk-schema.js';
 
@@ -176,8 +176,7 @@ function checkExpression(
     );
     return;
   }
-  for (const ref of parsed.refs)
-    checkVariable(ref, EXPRESSION_ROOTS, path, params, 'condition', issues);
+  for (const ref of parsed.refs) checkVariable(ref, EXPRESSION_ROOTS, path, params, 'condition', issues);
 }
 
 function checkTemplate(

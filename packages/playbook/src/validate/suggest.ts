@@ -1,4 +1,4 @@
-import { listOf, suggest as closest } from '../values/suggest.js';
+import { suggest as closest, listOf } from '../values/suggest.js';
 
 export { listOf };
 

@@ -1,4 +1,4 @@
-import type { CompiledStepOf } from '../../compile/types.js';
+import type { CompiledPool, CompiledStepOf } from '../../compile/types.js';
 import { CONTINUE, type Control, PARK } from '../../compile/types.js';
 import { EFFECTS, type GroupAddData, type GroupOpenData } from '../../model/effect.js';
 import type { Run } from '../run.js';
@@ -12,6 +12,46 @@ export interface GroupAssignment {
   /** Set when a new group had to be opened for this member: its number in the pool. */
   opened: number | null;
   waitlisted: boolean;
+}
+
+/** What the group directory is asked to place a member of a pool (by its attributes). */
+export function assignInput(
+  pool: CompiledPool,
+  attributes: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const by = pool.by === null ? null : (attributes[pool.by] ?? null);
+  return {
+    pool: pool.id,
+    capacity: pool.capacity,
+    shard: pool.shard,
+    overflow: pool.overflow,
+    existing: pool.groups,
+    value: by === null ? null : String(by),
+  };
+}
+
+/**
+ * The channel effect for a placement: a group opened for this member (its first) is created with
+ * it, named by the pool's `name` (`render` fills `n` and `group`); otherwise the member is added.
+ */
+export function placementEffect(
+  pool: CompiledPool,
+  a: GroupAssignment & { group: string },
+  member: string,
+  address: string | null,
+  render: (scope: { n: number; group: { id: string; pool: string } }) => string | null,
+): { type: string; data: Record<string, unknown> } {
+  if (a.opened !== null) {
+    const data: GroupOpenData = {
+      pool: pool.id,
+      group: a.group,
+      name: render({ n: a.opened, group: { id: a.group, pool: pool.id } }) ?? `${pool.id} #${a.opened}`,
+      members: [member],
+    };
+    return { type: EFFECTS.groupOpen, data: data as unknown as Record<string, unknown> };
+  }
+  const data: GroupAddData = { pool: pool.id, group: a.group, member, address };
+  return { type: EFFECTS.groupAdd, data: data as unknown as Record<string, unknown> };
 }
 
 /**
@@ -31,45 +71,22 @@ export function execGroup(step: CompiledStepOf<'group'>, run: Run): Control {
     const token = waitToken(inst.id, step.id);
     inst.wait = { step: step.id, token, since: run.now, until: null, event: null };
     inst.status = 'calling';
-    const by = pool.by === null ? null : (run.profile.attributes[pool.by] ?? null);
-    run.request(
-      GROUP_ASSIGN,
-      {
-        pool: pool.id,
-        capacity: pool.capacity,
-        shard: pool.shard,
-        overflow: pool.overflow,
-        existing: pool.groups,
-        value: by === null ? null : String(by),
-      },
-      token,
-    );
+    run.request(GROUP_ASSIGN, assignInput(pool, run.profile.attributes), token);
     return PARK;
   }
   inst.wait = null;
   inst.status = 'active';
   const a = wake.output as unknown as GroupAssignment;
   if (a.group !== null) {
-    run.change({ op: 'group', pool: pool.id, group: a.group });
-    if (a.opened !== null) {
-      run.scope.n = a.opened;
-      run.scope.group = { id: a.group, pool: pool.id };
-      const data: GroupOpenData = {
-        pool: pool.id,
-        group: a.group,
-        name: run.render(pool.name) ?? `${pool.id} #${a.opened}`,
-        members: [run.state.id],
-      };
-      run.effect(EFFECTS.groupOpen, pool.channel, data as unknown as Record<string, unknown>);
-    } else {
-      const data: GroupAddData = {
-        pool: pool.id,
-        group: a.group,
-        member: run.state.id,
-        address: run.profile.identities[pool.channel] ?? null,
-      };
-      run.effect(EFFECTS.groupAdd, pool.channel, data as unknown as Record<string, unknown>);
-    }
+    const group = a.group;
+    run.change({ op: 'group', pool: pool.id, group });
+    const address = run.profile.identities[pool.channel] ?? null;
+    const e = placementEffect(pool, { ...a, group }, run.state.id, address, (extra) => {
+      run.scope.n = extra.n;
+      run.scope.group = extra.group;
+      return run.render(pool.name);
+    });
+    run.effect(e.type, pool.channel, e.data);
   }
   run.output = { group: a.group, opened: a.opened, waitlisted: a.waitlisted };
   return CONTINUE;

@@ -1,6 +1,6 @@
-import type { CompiledStepOf } from '../../compile/types.js';
+import type { CompiledStepOf, Render, SendSpec } from '../../compile/types.js';
 import { CONTINUE, type Control, PARK } from '../../compile/types.js';
-import { EVENTS } from '../../model/event.js';
+import { EVENTS, type KithEvent } from '../../model/event.js';
 import type { Run } from '../run.js';
 import { sendMessage } from './send.js';
 import { waitToken } from './wait.js';
@@ -8,7 +8,7 @@ import { waitToken } from './wait.js';
 export const INTRODUCE_PICK = 'introductions.pick';
 export const INTRODUCE_INDEX = 'introductions.index';
 
-/** A peer as the introductions service returns it (the public part of a profile). */
+/** A member as the other side of an introduction sees it (`peer` in the message). */
 export interface Peer {
   id: string;
   name: string | null;
@@ -30,9 +30,25 @@ export function introductionKey(
   return key;
 }
 
+function spec(channel: string): SendSpec {
+  return {
+    channel,
+    to: 'member',
+    text: null,
+    subject: null,
+    html: null,
+    image: null,
+    buttons: [],
+    critical: false,
+  };
+}
+
+const DEFAULT_TEXT: Render = (s) => `Meet ${(s.peer as Peer).name ?? (s.peer as Peer).id}`;
+
 /**
  * Introduces the member to peers sharing every `by` attribute, never the same pair twice. The
- * peers live in other members' state, so the introductions service picks them.
+ * peers live in other members' state, so the introductions service picks them; each peer is told
+ * too, by an `introduction.made` event that carries this member as its `peer`.
  */
 export function execIntroduce(step: CompiledStepOf<'introduce'>, run: Run): Control {
   const inst = run.instance!;
@@ -53,25 +69,60 @@ export function execIntroduce(step: CompiledStepOf<'introduce'>, run: Run): Cont
   inst.wait = null;
   inst.status = 'active';
   const peers = ((wake.output as { peers?: Peer[] }).peers ?? []).slice(0, step.count);
+  const p = run.profile;
   for (const peer of peers) {
     run.scope.peer = peer;
-    sendMessage(
-      run,
+    sendMessage(run, spec(step.channel), step.text ?? DEFAULT_TEXT);
+    run.emit(
+      EVENTS.introduced,
       {
-        channel: step.channel,
-        to: 'member',
-        text: null,
-        subject: null,
-        html: null,
-        image: null,
-        buttons: [],
-        critical: false,
+        peer: p.id,
+        name: p.name,
+        attributes: p.attributes,
+        tags: p.tags,
+        by: step.by,
+        // where the peer's own message comes from: the same step's text, seen from its side
+        version: run.playbook.version,
+        journey: inst.journey,
+        step: step.id,
       },
-      step.text ?? ((s) => `Meet ${(s.peer as Peer).name ?? (s.peer as Peer).id}`),
+      peer.id,
     );
-    run.emit(EVENTS.introduced, { peer: run.state.id, name: run.profile.name, by: step.by }, peer.id);
   }
   run.scope.peer = null;
-  run.output = { peers: peers.map((p) => p.id) };
+  run.output = { peers: peers.map((x) => x.id) };
   return CONTINUE;
+}
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/**
+ * The peer's side of an introduction: the introducing step's text, rendered for this member with
+ * the introducer as `peer`, under this member's delivery policy (zone, quiet hours, caps).
+ */
+export function notifyIntroduced(run: Run, e: KithEvent): void {
+  const d = e.data;
+  const peerId = str(d.peer);
+  const version = str(d.version);
+  const journey = str(d.journey);
+  const stepId = str(d.step);
+  if (peerId === null || version === null || journey === null || stepId === null) return;
+  if (run.state.leftAt !== null) return;
+  const j = run.kernel.version(version)?.journeys.get(journey);
+  const pos = j?.positions.get(stepId);
+  const step = pos === undefined ? undefined : j?.steps[pos];
+  if (step?.kind !== 'introduce') return;
+  const attributes = d.attributes;
+  const peer: Peer = {
+    id: peerId,
+    name: str(d.name),
+    attributes:
+      attributes !== null && typeof attributes === 'object' ? (attributes as Record<string, unknown>) : {},
+    tags: Array.isArray(d.tags) ? d.tags.filter((t): t is string => typeof t === 'string') : [],
+  };
+  run.scope.peer = peer;
+  sendMessage(run, spec(step.channel), step.text ?? DEFAULT_TEXT);
+  run.scope.peer = null;
 }

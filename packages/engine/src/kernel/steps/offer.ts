@@ -31,6 +31,9 @@ function createOrder(
     status: 'pending',
     createdAt: run.now,
     paidAt: null,
+    payment: null,
+    refunded: 0,
+    refunds: [],
     instance: inst.id,
     step: run.step!.id,
   };
@@ -44,6 +47,7 @@ function createOrder(
     currency: order.currency,
     url,
     member: run.state.id,
+    capture: offer.capture,
   };
   run.effect(EFFECTS.checkout, paymentId || offer.payment, checkout as unknown as Record<string, unknown>);
   run.emit(EVENTS.orderCreated, {
@@ -51,6 +55,7 @@ function createOrder(
     offer: offer.id,
     amount: order.amount,
     currency: order.currency,
+    tier: order.tier,
   });
   return { order, offer, url };
 }
@@ -91,7 +96,15 @@ export function execOffer(step: CompiledStepOf<'offer'>, run: Run): Control {
     },
     step.text ?? DEFAULT_TEXT,
   );
-  run.output = { orderId: order.id, amount: order.amount, currency: order.currency, message: sent.status };
+  // offer and tier in the output too: the ledger records the order as it was made, from the step log
+  run.output = {
+    orderId: order.id,
+    offer: offer.id,
+    tier: order.tier,
+    amount: order.amount,
+    currency: order.currency,
+    message: sent.status,
+  };
   return CONTINUE;
 }
 
@@ -100,6 +113,12 @@ export function execCharge(step: CompiledStepOf<'charge'>, run: Run): Control {
   run.output =
     made === null
       ? { error: `unknown offer '${step.offer}'` }
-      : { orderId: made.order.id, amount: made.order.amount };
+      : {
+          orderId: made.order.id,
+          offer: made.offer.id,
+          tier: made.order.tier,
+          amount: made.order.amount,
+          currency: made.order.currency,
+        };
   return CONTINUE;
 }

@@ -1,0 +1,231 @@
+import type { KithEvent } from '../../model/event.js';
+import { CAMPAIGN_EVENTS } from '../campaigns/settle.js';
+import { defineMechanic, type MechanicContext, type MechanicOutput } from '../types.js';
+import { Ledger } from './ledger.js';
+import { LEDGER_SERVICE, LEDGER_SERVICES } from './services.js';
+
+export const LEDGER = 'ledger';
+
+/** Events the ledger takes in from payment plugins (and the operator, for payouts). */
+export const LEDGER_EVENTS = {
+  paymentSucceeded: 'payment.succeeded',
+  paymentFailed: 'payment.failed',
+  paymentRefunded: 'payment.refunded',
+  payoutRequested: 'payout.requested',
+} as const;
+
+/** Events the ledger emits to members. */
+export const LEDGER_EMITS = {
+  orderCancelled: 'order.cancelled',
+  commissionPaid: 'commission.paid',
+} as const;
+
+function str(v: unknown): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+function record(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+type Ctx = MechanicContext<LedgerPlan, undefined>;
+
+export interface LedgerPlan {
+  /** Whether the playbook sells anything: without offers the ledger has nothing to keep. */
+  offers: number;
+}
+
+/** The order a payment event is about, and its payment id (the event id when it names none). */
+function paymentOf(event: KithEvent): { orderId: string | null; paymentId: string } {
+  const d = event.data;
+  return {
+    orderId: str(d.orderId) ?? str(d.order),
+    paymentId: str(d.paymentId) ?? str(d.payment) ?? `event:${event.id}`,
+  };
+}
+
+function onPayment(ctx: Ctx, event: KithEvent): MechanicOutput | undefined {
+  const d = event.data;
+  const { orderId, paymentId } = paymentOf(event);
+  // without an order there is nothing to pay: the payment id stands in for one
+  const order = orderId ?? `payment:${paymentId}`;
+  const common = { orderId: order, paymentId, at: event.at };
+  switch (event.type) {
+    case LEDGER_EVENTS.paymentSucceeded:
+      return {
+        requests: [
+          {
+            service: LEDGER_SERVICE.payment,
+            input: {
+              ...common,
+              amount: d.amount,
+              currency: d.currency,
+              provider: d.provider,
+              offer: d.offer,
+              tier: ctx.member.tier,
+              stage: ctx.member.stage,
+              referrer: ctx.member.referrer,
+            },
+            reply: true,
+            name: `pay:${paymentId}`,
+          },
+        ],
+      };
+    case LEDGER_EVENTS.paymentFailed:
+      if (orderId === null) return undefined;
+      return {
+        requests: [
+          {
+            service: LEDGER_SERVICE.failure,
+            input: { ...common, reason: d.reason ?? d.error ?? null },
+            reply: true,
+            name: `fail:${paymentId}`,
+          },
+        ],
+      };
+    case LEDGER_EVENTS.paymentRefunded: {
+      if (orderId === null) return undefined;
+      const refundId = str(d.refundId) ?? `event:${event.id}`;
+      return {
+        requests: [
+          {
+            service: LEDGER_SERVICE.refund,
+            input: { ...common, refundId, amount: d.amount, paymentId: str(d.paymentId) },
+            reply: true,
+            name: `refund:${refundId}`,
+          },
+        ],
+      };
+    }
+  }
+  return undefined;
+}
+
+/** A campaign round the order opened: the campaigns mechanic arms its deadline on this member. */
+function opened(out: Readonly<Record<string, unknown>>): MechanicOutput['events'] {
+  if (out.opened !== true) return [];
+  return [
+    {
+      type: CAMPAIGN_EVENTS.opened,
+      data: {
+        campaign: out.campaign,
+        offer: out.offer,
+        kind: out.kind,
+        threshold: out.threshold,
+        deadline: out.deadline,
+        orderId: out.orderId,
+      },
+    },
+  ];
+}
+
+/**
+ * The ledger: every order an offer or charge step makes is recorded at its tier price; payment
+ * notices, refunds and failures from payment plugins update it idempotently (through the
+ * `ledger.*` services, against the Store); a refused payment cancels the member's order; a
+ * `payout.requested` pays the member's payable commissions.
+ */
+export const ledger = defineMechanic<LedgerPlan, undefined>({
+  name: LEDGER,
+  events: Object.values(LEDGER_EVENTS),
+  compile: (pb) => {
+    const offers = Object.keys(pb.offers ?? {}).length;
+    return offers > 0 || pb.referrals?.commissions !== undefined ? { offers } : undefined;
+  },
+
+  /** A plugin that reports only the order id still gets `event.offer` to journeys (and the ledger its order). */
+  async prepare(event, env) {
+    if (event.type === LEDGER_EVENTS.payoutRequested) return undefined;
+    const { orderId } = paymentOf(event);
+    const d = event.data;
+    if (orderId === null || (d.offer !== undefined && d.currency !== undefined)) return undefined;
+    const order = await new Ledger(env.store, event.tenant).order(orderId);
+    if (order === undefined) return undefined;
+    return { offer: d.offer ?? order.offer, currency: d.currency ?? order.currency };
+  },
+
+  onStep(ctx, info) {
+    if (info.step.kind !== 'offer' && info.step.kind !== 'charge') return undefined;
+    const o = record(info.output);
+    const orderId = str(o.orderId);
+    if (orderId === null) return undefined;
+    return {
+      requests: [
+        {
+          service: LEDGER_SERVICE.order,
+          input: {
+            orderId,
+            offer: o.offer,
+            tier: o.tier,
+            amount: o.amount,
+            currency: o.currency,
+            stage: ctx.playbook.journeys.get(info.journey)?.stage ?? ctx.member.stage,
+            journey: info.journey,
+            referrer: ctx.member.referrer,
+            at: ctx.now,
+          },
+          reply: true,
+          name: `order:${orderId}`,
+        },
+      ],
+    };
+  },
+
+  onEvent(ctx, event) {
+    if (event.type !== LEDGER_EVENTS.payoutRequested) return onPayment(ctx, event);
+    const d = event.data;
+    const payoutId = str(d.payoutId) ?? event.id;
+    return {
+      requests: [
+        {
+          service: LEDGER_SERVICE.payout,
+          input: { payoutId, currency: str(d.currency), via: str(d.via) },
+          reply: true,
+          name: `payout:${payoutId}`,
+        },
+      ],
+    };
+  },
+
+  onReply(_ctx, name, out) {
+    const kind = name.slice(0, name.indexOf(':'));
+    if (kind === 'order') return { events: opened(out) };
+    if (kind === 'payout') {
+      const payouts = Array.isArray(out.payouts) ? out.payouts.map(record) : [];
+      return {
+        events: payouts.map((p) => ({
+          type: LEDGER_EMITS.commissionPaid,
+          data: {
+            payoutId: p.id,
+            amount: p.amount,
+            offset: p.offset,
+            currency: p.currency,
+            entries: p.entries,
+          },
+        })),
+      };
+    }
+    if (kind !== 'pay' || out.status !== 'recorded') return undefined;
+    const events = opened(out) ?? [];
+    const orderId = str(out.orderId);
+    if (out.cancel !== true || orderId === null) return { events };
+    return {
+      changes: [{ op: 'order', order: orderId, status: 'cancelled' }],
+      events: [
+        ...events,
+        {
+          type: LEDGER_EMITS.orderCancelled,
+          data: {
+            orderId,
+            offer: out.offer,
+            amount: out.amount,
+            currency: out.currency,
+            reason: out.reason,
+          },
+        },
+      ],
+    };
+  },
+
+  services: LEDGER_SERVICES,
+});

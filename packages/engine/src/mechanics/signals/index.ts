@@ -1,0 +1,2 @@
+export { signals } from './mechanic.js';
+export { type Counter, countMention } from './window.js';
