@@ -164,7 +164,7 @@ async function checkLedger(e: Expectation, at: Moment): Promise<void> {
         path,
         FAIL.unsupported(
           `\`ledger.${field}\``,
-          'no mechanic keeps a commission ledger (one answering the `ledger.totals` service); it comes with the referrals mechanic',
+          'the ledger mechanic is not running for this playbook (it keeps orders, payments and commissions)',
         ),
         expected,
         null,

@@ -3,7 +3,7 @@
  * back what failed, each failure positioned at its expectation in the test file. `kith test` and
  * the template library's own vitest suite are built on this.
  */
-export { LEDGER_FIELDS, LEDGER_TOTALS_SERVICE, type LedgerField, type LedgerTotals } from './ledger.js';
+export { LEDGER_FIELDS, type LedgerField, type LedgerTotals } from './ledger.js';
 export { type LoadedTest, type LoadResult, loadTest } from './load.js';
 export { DEFAULT_TEST_START, runPlaybookTest, runPlaybookTestFile } from './run.js';
 export type {

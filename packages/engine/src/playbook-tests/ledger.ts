@@ -1,29 +1,53 @@
 import type { CompiledPlaybook } from '../compile/types.js';
-import type { Mechanic, ServiceHandler } from '../mechanics/types.js';
+import { LEDGER, Ledger, ledgerReport, standing } from '../mechanics/ledger/index.js';
 import type { Store } from '../ports/store.js';
-
-/**
- * The service a ledger mechanic answers with the community's totals: input `{}`, output numbers
- * in minor units, any of `orders`, `paid`, `revenue`, `refunded`, `commissions`. The runner
- * takes what it answers; without it, order totals come from members' orders, and commissions
- * cannot be known at all (an expectation on them fails, it is never skipped).
- */
-export const LEDGER_TOTALS_SERVICE = 'ledger.totals';
 
 export const LEDGER_FIELDS = ['orders', 'paid', 'revenue', 'refunded', 'commissions'] as const;
 export type LedgerField = (typeof LEDGER_FIELDS)[number];
 
-/** Totals by field; a field nothing can tell is absent. */
+/** Totals by field; a field nothing can tell is absent (an expectation on it fails). */
 export type LedgerTotals = Partial<Record<LedgerField, number>>;
 
+export interface LedgerEnv {
+  store: Store;
+  tenant: string;
+  playbook: CompiledPlaybook;
+}
+
 /**
- * From members' orders: orders created, orders paid (a refunded order was paid), money taken net
- * of refunds, money refunded.
+ * The community's money, as the expectations define it: orders created, orders paid (a refunded
+ * one was paid), money taken net of refunds, money refunded, and commissions earned (pending +
+ * payable + paid, less what was reversed). With the ledger mechanic active these come from its
+ * journals — the only place that knows a pre-sale hold is not money taken yet, partial refunds,
+ * and commissions; without it, from members' orders, and commissions cannot be known.
  */
-async function fromOrders(store: Store, tenant: string): Promise<LedgerTotals> {
+export async function ledgerTotals(env: LedgerEnv): Promise<LedgerTotals> {
+  return env.playbook.plans.has(LEDGER) ? fromLedger(env) : fromOrders(env);
+}
+
+async function fromLedger(env: LedgerEnv): Promise<LedgerTotals> {
+  const ledger = new Ledger(env.store, env.tenant);
+  const t = { orders: 0, paid: 0, revenue: 0, refunded: 0, commissions: 0 };
+  for await (const _ of ledger.orders()) t.orders++;
+  const report = await ledgerReport(ledger);
+  for (const c of Object.values(report.currencies)) {
+    t.paid += c.total.orders;
+    t.revenue += c.total.net;
+    t.refunded += c.total.refunds;
+  }
+  for await (const a of ledger.accounts()) {
+    for (const currency of new Set(a.entries.map((e) => e.currency))) {
+      const s = standing(a, currency);
+      t.commissions += s.pending + s.payable + s.paid;
+    }
+  }
+  return t;
+}
+
+async function fromOrders(env: LedgerEnv): Promise<LedgerTotals> {
   const t = { orders: 0, paid: 0, revenue: 0, refunded: 0 };
-  for await (const id of store.memberIds(tenant)) {
-    const state = await store.loadMember(tenant, id);
+  for await (const id of env.store.memberIds(env.tenant)) {
+    const state = await env.store.loadMember(env.tenant, id);
     for (const o of Object.values(state?.orders ?? {})) {
       t.orders++;
       if (o.paidAt !== null || o.status === 'paid' || o.status === 'refunded') t.paid++;
@@ -32,35 +56,4 @@ async function fromOrders(store: Store, tenant: string): Promise<LedgerTotals> {
     }
   }
   return t;
-}
-
-function ledgerService(mechanics: readonly Mechanic[]): ServiceHandler | undefined {
-  for (const m of mechanics) {
-    const h = m.services?.[LEDGER_TOTALS_SERVICE];
-    if (h !== undefined) return h;
-  }
-  return undefined;
-}
-
-/** Whether any mechanic can tell commissions. */
-export function hasLedger(mechanics: readonly Mechanic[]): boolean {
-  return ledgerService(mechanics) !== undefined;
-}
-
-export async function ledgerTotals(
-  env: { store: Store; tenant: string; playbook: CompiledPlaybook; now: number },
-  mechanics: readonly Mechanic[],
-): Promise<LedgerTotals> {
-  const totals = await fromOrders(env.store, env.tenant);
-  const service = ledgerService(mechanics);
-  if (service === undefined) return totals;
-  const answer = await service(
-    { service: LEDGER_TOTALS_SERVICE, tenant: env.tenant, member: '', token: null, input: {} },
-    { store: env.store, playbook: env.playbook, now: env.now, forward: () => {} },
-  );
-  for (const f of LEDGER_FIELDS) {
-    const v = answer[f];
-    if (typeof v === 'number' && Number.isFinite(v)) totals[f] = v;
-  }
-  return totals;
 }

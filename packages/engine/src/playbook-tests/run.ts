@@ -1,5 +1,6 @@
 import type { Diagnostic, PlaybookTest } from '@kith/playbook/browser';
 import { DEFAULT_MECHANICS } from '../mechanics/index.js';
+import { PAYMENT_EFFECTS } from '../mechanics/ledger/index.js';
 import type { Mechanic } from '../mechanics/types.js';
 import { type CheckoutData, EFFECTS, type MessageData } from '../model/effect.js';
 import { isLive } from '../model/instance.js';
@@ -13,6 +14,8 @@ import type { TestPath } from './locate.js';
 import { EventLog } from './observe.js';
 import type { PlaybookTestResult, RunTestOptions, SentMessage, TestFailure } from './types.js';
 import { type Bilingual, FAIL, SETUP } from './words.js';
+
+const REFUND_EFFECT = PAYMENT_EFFECTS.refund;
 
 /** When a test without `start` begins: Monday 2026-01-05 00:00 UTC, the test kit's own default. */
 export const DEFAULT_TEST_START = '2026-01-05T00:00:00Z';
@@ -116,6 +119,9 @@ class Session {
   private seenMessages = 0;
   private seenEvents = 0;
   private windowStart = 'start';
+  private payments = 0;
+  /** Keys of engine-requested refunds already reported back. */
+  private readonly refunded = new Set<string>();
 
   constructor(
     private readonly t: LoadedTest,
@@ -234,14 +240,17 @@ class Session {
       await this.refund(member, item.refund, item.at, [...here, 'refund']);
   }
 
-  /** Pays the member's latest open checkout of the offer, with the order id from its checkout effect. */
+  /**
+   * Pays the member's latest open checkout of the offer, as the payment provider would report it:
+   * the order id from the checkout effect, a payment id of its own.
+   */
   private async pay(member: string, offer: string, moment: string, path: TestPath): Promise<void> {
     const state = await this.kit.runtime.member(this.kit.tenant, member);
-    const checkouts = this.kit.effects
+    const open = this.kit.effects
       .of(EFFECTS.checkout)
       .filter((e) => e.member === member)
-      .map((e) => ({ effect: e, data: e.data as unknown as CheckoutData }));
-    const open = checkouts.filter((c) => state?.orders[c.data.orderId]?.status === 'pending');
+      .map((e) => ({ effect: e, data: e.data as unknown as CheckoutData }))
+      .filter((c) => state?.orders[c.data.orderId]?.status === 'pending');
     const chosen = open.filter((c) => c.data.offer === offer).at(-1);
     if (chosen === undefined) {
       const names = open.map((c) => `${c.data.offer} (${c.data.orderId})`);
@@ -251,14 +260,30 @@ class Session {
     const { orderId, amount, currency } = chosen.data;
     await this.kit.event('payment.succeeded', member, {
       orderId,
+      paymentId: `pay-${++this.payments}`,
       offer,
       amount,
       currency,
-      payment: chosen.effect.target,
+      provider: chosen.effect.target,
     });
   }
 
+  /**
+   * A refund as the provider reports it: the refund the engine asked for (a campaign that failed,
+   * a duplicate charge) if one is outstanding for this offer, else a full refund of the member's
+   * latest paid order (the customer asked the provider directly).
+   */
   private async refund(member: string, offer: string, moment: string, path: TestPath): Promise<void> {
+    const asked = this.kit.effects
+      .of(REFUND_EFFECT)
+      .filter((e) => e.member === member && e.data.offer === offer && !this.refunded.has(e.key))
+      .at(0);
+    if (asked !== undefined) {
+      this.refunded.add(asked.key);
+      const { orderId, paymentId, refundId, amount, currency } = asked.data;
+      await this.kit.event('payment.refunded', member, { orderId, paymentId, refundId, amount, currency, offer });
+      return;
+    }
     const state = await this.kit.runtime.member(this.kit.tenant, member);
     const order = Object.values(state?.orders ?? {})
       .filter((o) => o.offer === offer && o.status === 'paid')
@@ -270,6 +295,7 @@ class Session {
     }
     await this.kit.event('payment.refunded', member, {
       orderId: order.id,
+      refundId: `refund-${++this.payments}`,
       offer,
       amount: order.amount,
       currency: order.currency,
@@ -325,10 +351,7 @@ class Session {
         return kit.finished(name).some((i) => i.journey === journey) ? 'done' : undefined;
       },
       ledger: () =>
-        ledgerTotals(
-          { store: kit.store, tenant: kit.tenant, playbook: kit.runtime.kernel(kit.tenant).current, now: kit.clock.now() },
-          this.mechanics,
-        ),
+        ledgerTotals({ store: kit.store, tenant: kit.tenant, playbook: kit.runtime.kernel(kit.tenant).current }),
       pass: () => {
         this.checks++;
       },

@@ -27,7 +27,13 @@ export interface CatalogueEntry {
       invites: boolean;
       inbound: boolean;
     } | null;
-    payment: { currencies: string[] | null; refunds: boolean; inbound: boolean } | null;
+    payment: {
+      currencies: string[] | null;
+      refunds: boolean;
+      /** Can hold a payment and capture or void it later: what a pre-sale needs. */
+      holds: boolean;
+      inbound: boolean;
+    } | null;
     actions: string[];
     triggers: string[];
   };
@@ -108,6 +114,7 @@ export function pluginCatalogueEntry(plugin: Plugin): CatalogueEntry {
           : {
               currencies: payment.currencies === undefined ? null : [...payment.currencies],
               refunds: payment.refund !== undefined,
+              holds: payment.capture !== undefined && payment.void !== undefined,
               inbound: payment.webhook !== undefined,
             },
       actions: Object.keys(actions),

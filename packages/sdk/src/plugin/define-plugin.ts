@@ -97,7 +97,9 @@ function checkWebhook(where: string, w: { verify?: unknown; parse?: unknown }, p
 
 function checkPayment(c: PaymentCapability<unknown>, p: Problems): void {
   if (!isFn(c.checkout)) p.push('payment.checkout(ctx, request) is required');
-  if (c.refund !== undefined && !isFn(c.refund)) p.push('payment.refund must be a function');
+  for (const op of ['query', 'refund', 'capture', 'void'] as const) {
+    if (c[op] !== undefined && !isFn(c[op])) p.push(`payment.${op} must be a function`);
+  }
   if (c.webhook !== undefined) checkWebhook('payment', c.webhook, p);
 }
 
