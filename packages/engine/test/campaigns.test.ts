@@ -103,7 +103,9 @@ describe('group buy', () => {
     // at the deadline nothing is refunded; a payment after it is refused and refunded
     expect(kit.effects.of('payment.refund')).toEqual([]);
     await kit.pay('d', od);
-    expect(kit.data<Return>('payment.refund').map((r) => [r.orderId, r.reason])).toEqual([[od, 'campaign-closed']]);
+    expect(kit.data<Return>('payment.refund').map((r) => [r.orderId, r.reason])).toEqual([
+      [od, 'campaign-closed'],
+    ]);
     expect(told(kit, 'd')).toEqual(['cancelled campaign-closed']);
     for (const o of [oa, ob, oc]) expect((await kit.ledger.order(o))?.confirmedAt).toBe(deadline - 1000);
     expect((await kit.member('c')).profile).toMatchObject({ spent: 30000, orders: 1 });
@@ -162,7 +164,9 @@ describe('campaign edges', () => {
     const orders: string[] = [];
     for (const m of ['a', 'b', 'c']) orders.push(await kit.buy(m, 'mug'));
     for (const [i, m] of ['a', 'b', 'c'].entries()) await kit.pay(m, orders[i]!);
-    expect(kit.data<Return>('payment.refund').map((r) => [r.orderId, r.reason])).toEqual([[orders[2], 'sold-out']]);
+    expect(kit.data<Return>('payment.refund').map((r) => [r.orderId, r.reason])).toEqual([
+      [orders[2], 'sold-out'],
+    ]);
     expect(told(kit, 'c')).toEqual(['cancelled sold-out']);
     await kit.refund('a', orders[0]!, 'r-a');
     const od = await kit.buy('d', 'mug');
@@ -181,12 +185,17 @@ describe('pre-sale', () => {
     await members(kit, 'a', 'b');
     const oa = await kit.buy('a', 'cream');
     const ob = await kit.buy('b', 'cream');
-    expect(kit.data<{ capture: string }>('payment.checkout').map((c) => c.capture)).toEqual(['manual', 'manual']);
+    expect(kit.data<{ capture: string }>('payment.checkout').map((c) => c.capture)).toEqual([
+      'manual',
+      'manual',
+    ]);
     await kit.pay('a', oa);
     expect((await kit.ledger.order(oa))?.payments[0]?.state).toBe('authorized');
     expect((await kit.ledger.order(oa))?.journal).toEqual([]);
     await kit.pay('b', ob);
-    expect(kit.data<{ orderId: string; amount: number }>('payment.capture').map((c) => [c.orderId, c.amount])).toEqual([
+    expect(
+      kit.data<{ orderId: string; amount: number }>('payment.capture').map((c) => [c.orderId, c.amount]),
+    ).toEqual([
       [oa, 20000],
       [ob, 20000],
     ]);

@@ -63,7 +63,13 @@ export async function moneyKit(yaml: string, options: TestKitOptions = {}) {
     pay(member: string, orderId: string, paymentId = `pay-${orderId}`, extra: Record<string, unknown> = {}) {
       return kit.event('payment.succeeded', member, { orderId, paymentId, provider: 'stripe', ...extra });
     },
-    refund(member: string, orderId: string, refundId: string, amount?: number, extra: Record<string, unknown> = {}) {
+    refund(
+      member: string,
+      orderId: string,
+      refundId: string,
+      amount?: number,
+      extra: Record<string, unknown> = {},
+    ) {
       return kit.event('payment.refunded', member, {
         orderId,
         refundId,

@@ -57,7 +57,13 @@ describe('payments', () => {
     const notice = { orderId: o, paymentId: 'pi_1', amount: 10000, currency: 'CNY', provider: 'stripe' };
     const statuses = await Promise.all(
       [0, 1, 2, 3, 4].map((i) =>
-        kit.runtime.ingest({ tenant: kit.tenant, id: `wh_${i}`, type: 'payment.succeeded', member: 'c', data: notice }),
+        kit.runtime.ingest({
+          tenant: kit.tenant,
+          id: `wh_${i}`,
+          type: 'payment.succeeded',
+          member: 'c',
+          data: notice,
+        }),
       ),
     );
     expect(statuses).toEqual(['processed', 'processed', 'processed', 'processed', 'processed']);
@@ -81,7 +87,9 @@ describe('payments', () => {
     const store = new MemoryStore({ isolate: true });
     const scheduler = new MemoryScheduler();
     const effects = new MemoryEffects(clock);
-    const workers = [0, 1].map(() => new Runtime({ store, scheduler, clock, effects, mechanics: MONEY_MECHANICS }));
+    const workers = [0, 1].map(
+      () => new Runtime({ store, scheduler, clock, effects, mechanics: MONEY_MECHANICS }),
+    );
     for (const w of workers) await w.publish('t', playbook, { version: '1', params });
     const [w0, w1] = workers as [Runtime, Runtime];
     await w0.ingest({ tenant: 't', id: 'j-a', type: 'member.joined', member: 'a' });
@@ -92,7 +100,13 @@ describe('payments', () => {
     const data = { orderId, paymentId: 'pi_9', amount: 10000, currency: 'CNY' };
     await Promise.all(
       [0, 1, 2, 3, 4].map((i) =>
-        (i % 2 === 0 ? w0 : w1).ingest({ tenant: 't', id: `n${i}`, type: 'payment.succeeded', member: 'c', data }),
+        (i % 2 === 0 ? w0 : w1).ingest({
+          tenant: 't',
+          id: `n${i}`,
+          type: 'payment.succeeded',
+          member: 'c',
+          data,
+        }),
       ),
     );
     const ledger = new Ledger(store, 't');
@@ -118,7 +132,7 @@ describe('payments', () => {
       }),
     );
     await kit.event('member.joined', 'm');
-    const o = (kit.data<{ orderId: string }>('payment.checkout')[0]!).orderId;
+    const o = kit.data<{ orderId: string }>('payment.checkout')[0]!.orderId;
     await kit.event('payment.failed', 'm', { orderId: o, paymentId: 'pf', reason: 'card_declined' });
     await kit.event('payment.failed', 'm', { orderId: o, paymentId: 'pf', reason: 'card_declined' });
     await kit.wait('2d');
@@ -191,7 +205,11 @@ describe('refunds and commissions', () => {
     expect(order?.status).toBe('refunded');
     expect(order?.refunds.map((r) => r.amount)).toEqual([2500, 7500]);
     expect((await kit.member('c')).profile).toMatchObject({ spent: 0, orders: 0 });
-    expect((await kit.ledger.account('b'))?.entries[0]).toMatchObject({ amount: 1000, reversed: 1000, status: 'reversed' });
+    expect((await kit.ledger.account('b'))?.entries[0]).toMatchObject({
+      amount: 1000,
+      reversed: 1000,
+      status: 'reversed',
+    });
     await kit.wait('20d');
     expect(texts(kit, 'b', 'payable')).toEqual([]);
     expect(await checkLedger(kit.ledger)).toEqual([]);
@@ -280,7 +298,13 @@ describe('refunds and commissions', () => {
     expect(Object.keys(r.byTier).sort()).toEqual(['member', 'vip']);
     expect(r.byReferrer.b).toMatchObject({ orders: 2, revenue: 13000, commissions: 1000 });
     // a: level 2 on c's box (500) and level 1 on d's box (800 → 600 after the 25% refund)
-    expect(r.byReferrer.a).toMatchObject({ orders: 1, revenue: 8000, refunds: 2000, commissions: 1100, earned: 1300 });
+    expect(r.byReferrer.a).toMatchObject({
+      orders: 1,
+      revenue: 8000,
+      refunds: 2000,
+      commissions: 1100,
+      earned: 1300,
+    });
     expect(await checkLedger(kit.ledger)).toEqual([]);
   });
 });

@@ -9,12 +9,15 @@ export { playbookJsonSchema } from './schema/json.js';
 export * from './template/index.js';
 export { type DocumentResult, validateSimulationText, validateTestText } from './validate/documents.js';
 export {
+  type CataloguePlugin,
   type PlaybookHost,
+  type PluginCatalogue,
   type ValidateOptions,
   type ValidateResult,
   validatePlaybookText,
 } from './validate/index.js';
 export { MESSAGES } from './validate/messages.js';
+export { pluginName } from './validate/plugins.js';
 export { walkSteps } from './validate/resolve.js';
 export { EXPRESSION_ROOTS, MEMBER_FIELDS, TEMPLATE_ROOTS } from './validate/variables.js';
 export { currencyDigits, isCurrency, isTimeZone } from './values/calendar.js';

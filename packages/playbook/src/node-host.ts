@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { DEFAULT_LIMITS } from './load/limits.js';
-import { type ValidateResult, validatePlaybookText } from './validate/index.js';
+import { type PluginCatalogue, type ValidateResult, validatePlaybookText } from './validate/index.js';
 import type { PlaybookHost } from './validate/resolve.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -53,7 +53,7 @@ export const nodeHost: PlaybookHost = {
  */
 export async function validatePlaybookFile(
   path: string,
-  _options: { lang?: 'en' | 'zh-CN' } = {},
+  options: { lang?: 'en' | 'zh-CN'; plugins?: PluginCatalogue } = {},
 ): Promise<ValidateResult> {
   let text: string;
   try {
@@ -80,5 +80,5 @@ export async function validatePlaybookFile(
     ];
     return result;
   }
-  return validatePlaybookText(text, path, { host: nodeHost });
+  return validatePlaybookText(text, path, { host: nodeHost, plugins: options.plugins });
 }

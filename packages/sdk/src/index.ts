@@ -88,13 +88,36 @@ export {
   instantiatePlugin,
   type PluginInstance,
 } from './host/instance.js';
-export { handleWebhook, type WebhookOptions, type WebhookOutcome } from './host/webhook.js';
 export {
+  answerWebhook,
+  handleWebhook,
+  type WebhookOptions,
+  type WebhookOutcome,
+} from './host/webhook.js';
+export {
+  PAYMENT_TRIGGERS,
+  type PaymentFailed,
+  type PaymentRefunded,
+  type PaymentSucceeded,
+  paymentFailed,
+  paymentRefunded,
+  paymentSucceeded,
+} from './payment/events.js';
+export { currencyExponent, formatMinor, isMinorAmount, parseMinor } from './payment/money.js';
+export {
+  type CaptureMode,
+  type CaptureRequest,
   type Checkout,
   type CheckoutRequest,
+  PAYMENT_EFFECTS,
   PAYMENT_EVENTS,
   type PaymentCapability,
+  type PaymentQuery,
+  type PaymentState,
+  type PaymentStatus,
   type RefundRequest,
+  type RefundResult,
+  type VoidRequest,
 } from './payment/types.js';
 export {
   ACTION_NAME_PATTERN,
@@ -157,6 +180,7 @@ export type {
   ParsedWebhook,
   VerifyFailureReason,
   VerifyResult,
+  WebhookAck,
   WebhookHandler,
   WebhookReply,
   WebhookRequest,

@@ -8,10 +8,14 @@ import { buildReport, renderReport, toJsonReport } from '../validate/report.js';
 /** `validatePlaybookFile` from `@kith/playbook`, or a stand-in in tests. */
 export type Validator = (path: string, options?: { lang?: Lang }) => Promise<ValidateResult>;
 
-/** Loaded lazily so `kith --help` and other commands don't pay for the validator. */
+/**
+ * Loaded lazily so `kith --help` and other commands don't pay for the validator. Playbooks are
+ * checked against the installed plugins too: unknown `use:` names, `with:` and `call` inputs.
+ */
 async function loadValidator(): Promise<Validator> {
-  const playbook = await import('@kith/playbook');
-  return playbook.validatePlaybookFile;
+  const [playbook, catalogue] = await Promise.all([import('@kith/playbook'), import('@kith/catalogue')]);
+  const plugins = catalogue.pluginCatalogue();
+  return (path, options) => playbook.validatePlaybookFile(path, { ...options, plugins });
 }
 
 const CONCURRENCY = 8;

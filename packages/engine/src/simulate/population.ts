@@ -1,5 +1,7 @@
 import { MemoryStore } from '../adapters/memory-store.js';
+import type { Effect } from '../model/effect.js';
 import { type MemberState, newMemberState } from '../model/member.js';
+import type { CommitResult, MemberCommit } from '../ports/store.js';
 
 /**
  * The synthetic members: their engine state in one array, indexed by arrival order. Ids are `m`
@@ -29,33 +31,67 @@ export class Population {
   }
 }
 
+/** Receives the effects a commit (or a community hook) hands to the outbox. */
+export type EffectSink = (effects: readonly Effect[]) => void;
+
 /**
- * The store the shared-state services (group directory, introductions, mechanics' ledgers) work
- * against during a simulation: the in-memory store's shared records, with members read straight
- * from the population (nothing is committed: the simulator owns the states).
+ * The Store a simulation runs the Runtime on. Members live in the population (the live objects,
+ * never copied: one runtime, one thread); shared records (group directory, introductions, the
+ * ledger) in the in-memory store it extends. Effects do not wait in an outbox: each commit hands
+ * them straight to the simulated providers, which deliver them at their time. Consumed event ids
+ * are not remembered: every id the simulator makes is unique, and a million members' worth of
+ * ids is memory the run cannot spare.
  */
 export class SimulationStore extends MemoryStore {
-  constructor(private readonly population: Population) {
+  private readonly strangers = new Map<string, MemberState>();
+
+  constructor(
+    private readonly population: Population,
+    private readonly sink: EffectSink,
+  ) {
     super({ keepFinished: false });
   }
 
   override loadMemberNow(tenant: string, member: string): MemberState | undefined {
     if (tenant !== this.population.tenant) return undefined;
     const i = this.population.indexOf(member);
-    return i < 0 ? undefined : this.population.states[i];
+    return i < 0 ? this.strangers.get(member) : this.population.states[i];
   }
 
   override async loadMember(tenant: string, member: string): Promise<MemberState | undefined> {
     return this.loadMemberNow(tenant, member);
   }
 
+  override async commitMember(c: MemberCommit): Promise<CommitResult> {
+    const current = this.loadMemberNow(c.tenant, c.state.id);
+    if ((current?.rev ?? 0) !== c.expectedRev) return 'conflict';
+    c.state.rev = c.expectedRev + 1;
+    // an id the simulator did not make (a playbook naming a member outright) is kept aside
+    if (current === undefined) this.strangers.set(c.state.id, c.state);
+    if (c.effects.length > 0) this.sink(c.effects);
+    return 'ok';
+  }
+
+  override async enqueueEffects(effects: readonly Effect[]): Promise<void> {
+    if (effects.length > 0) this.sink(effects);
+  }
+
+  override async consumeEvent(): Promise<boolean> {
+    return true;
+  }
+
+  override async hasEvent(): Promise<boolean> {
+    return false;
+  }
+
   override async *memberIds(tenant: string): AsyncIterable<string> {
     if (tenant !== this.population.tenant) return;
     const states = this.population.states;
     for (let i = 0; i < states.length; i++) yield states[i]!.id;
+    yield* [...this.strangers.keys()];
   }
 
   override memberCount(tenant: string): number {
-    return tenant === this.population.tenant ? this.population.size : 0;
+    return tenant === this.population.tenant ? this.population.size + this.strangers.size : 0;
   }
 }

@@ -1,15 +1,22 @@
 import { type Diagnostic, sortDiagnostics } from '../diagnostics.js';
 import type { ResolvedPlaybook } from '../schema/playbook.js';
 import { toDiagnostic } from './diagnose.js';
+import { checkPlugins, type PluginCatalogue } from './plugins.js';
 import { type PlaybookHost, resolvePlaybook } from './resolve.js';
 import { checkSchema } from './schema-check.js';
 import { checkSemantics } from './semantic.js';
 
+export type { CataloguePlugin, PluginCatalogue } from './plugins.js';
 export type { PlaybookHost } from './resolve.js';
 
 export interface ValidateOptions {
   /** How `extends` reaches other files; without it, a playbook that extends cannot be resolved. */
   host?: PlaybookHost;
+  /**
+   * Installed plugins: when given, each `use:` must name one, and `with:` blocks and `call`
+   * inputs are checked against the plugin's own JSON Schemas.
+   */
+  plugins?: PluginCatalogue;
 }
 
 export interface ValidateResult {
@@ -41,7 +48,12 @@ export function validatePlaybookText(
   const { value, origins, root } = resolution;
   const diagnostics = [...resolution.diagnostics];
   if (value) {
-    const issues = [...resolution.issues, ...checkSchema(value), ...checkSemantics(value, resolution.params)];
+    const issues = [
+      ...resolution.issues,
+      ...checkSchema(value),
+      ...checkSemantics(value, resolution.params),
+      ...(options.plugins ? checkPlugins(value, options.plugins) : []),
+    ];
     for (const issue of issues) diagnostics.push(toDiagnostic(issue, { source: root, root: value, origins }));
   }
   const sources = new Map([...resolution.sources].map(([path, s]) => [path, s.text]));

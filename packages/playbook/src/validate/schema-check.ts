@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import Ajv2020Import from 'ajv/dist/2020.js';
+import addFormatsImport from 'ajv-formats';
 import { ID_PATTERN, PARAM_REF_PATTERN } from '../schema/common.js';
 import { playbookJsonSchema, playbookTestJsonSchema, simulationJsonSchema } from '../schema/json.js';
 import { cronError, isCurrency, isTimeZone, knownTimeZones } from '../values/calendar.js';
@@ -29,6 +30,11 @@ const FORMATS: Record<string, (s: string) => boolean> = {
   'kith-template': () => true,
 };
 
+type AddFormats = typeof addFormatsImport.default;
+const addFormats: AddFormats =
+  (addFormatsImport as unknown as { default?: AddFormats }).default ??
+  (addFormatsImport as unknown as AddFormats);
+
 type Validator = ReturnType<InstanceType<AjvClass>['compile']>;
 
 /** The documents Kith reads, each with its published schema. */
@@ -42,19 +48,58 @@ const SCHEMAS: Record<DocumentKind, () => Record<string, unknown>> = {
 let ajv: InstanceType<AjvClass> | undefined;
 const compiled = new Map<DocumentKind, Validator>();
 
+function sharedAjv(): InstanceType<AjvClass> {
+  if (!ajv) {
+    // Never print: problems are diagnostics, and plugin schemas may use formats we don't check.
+    ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true, logger: false });
+    for (const [name, validate] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate });
+    addFormats(ajv);
+  }
+  return ajv;
+}
+
 /** One ajv instance; each schema compiled on first use, then shared. */
 function validator(kind: DocumentKind): Validator {
   let v = compiled.get(kind);
   if (!v) {
-    if (!ajv) {
-      ajv = new Ajv2020({ allErrors: true, strict: false, verbose: true });
-      for (const [name, validate] of Object.entries(FORMATS))
-        ajv.addFormat(name, { type: 'string', validate });
-    }
-    v = ajv.compile(SCHEMAS[kind]());
+    v = sharedAjv().compile(SCHEMAS[kind]());
     compiled.set(kind, v);
   }
   return v;
+}
+
+const foreign = new WeakMap<object, Validator>();
+
+/**
+ * Check a value against a schema that is not ours (a plugin's config or action input), with the
+ * same ajv instance; each schema object is compiled once. Returns JSON-path problems in words.
+ */
+export function checkForeignSchema(
+  schema: object,
+  value: unknown,
+): { path: (string | number)[]; message: string }[] {
+  let v = foreign.get(schema);
+  if (!v) {
+    const { $id: _id, ...rest } = schema as Record<string, unknown>;
+    v = sharedAjv().compile(rest);
+    foreign.set(schema, v);
+  }
+  if (v(value)) return [];
+  return (v.errors ?? [])
+    .filter((e) => e.keyword !== 'if' && e.keyword !== 'anyOf')
+    .map((e) => {
+      const path = pathOf(e.instancePath, value);
+      if (e.keyword === 'additionalProperties') {
+        const field = String((e.params as { additionalProperty: string }).additionalProperty);
+        return { path: [...path, field], message: `unknown field \`${field}\`` };
+      }
+      if (e.keyword === 'required') {
+        const field = String((e.params as { missingProperty: string }).missingProperty);
+        return { path, message: `missing required field \`${field}\`` };
+      }
+      const where = path.length ? `\`${path.join('.')}\` ` : '';
+      return { path, message: `${where}${e.message ?? e.keyword}` };
+    });
 }
 
 /** Validate a resolved document against its JSON Schema, as issues with JSON paths. */

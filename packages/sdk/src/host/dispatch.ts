@@ -9,6 +9,7 @@ import type {
   PluginCallData,
 } from '../engine.js';
 import { PluginError } from '../errors/plugin-error.js';
+import { PAYMENT_EFFECTS } from '../payment/types.js';
 import type { PluginConfig } from '../plugin/types.js';
 import { checkValue } from '../schema/check.js';
 import type { PluginInstance } from './instance.js';
@@ -18,11 +19,42 @@ export type AddressLookup = (member: string, channel: string) => Promise<string 
 
 const EFFECT_TYPES = {
   send: 'message.send',
-  checkout: 'payment.checkout',
+  checkout: PAYMENT_EFFECTS.checkout,
+  capture: PAYMENT_EFFECTS.capture,
+  refund: PAYMENT_EFFECTS.refund,
+  void: PAYMENT_EFFECTS.void,
   groupOpen: 'group.open',
   groupAdd: 'group.add',
   call: 'plugin.call',
 } as const;
+
+/**
+ * `data` of the ledger's `payment.capture`, `payment.refund` and `payment.void` effects, as far as
+ * a provider needs it. Read field by field (not imported): the ledger is the engine's, and a
+ * missing field must dead-letter with a message rather than reach a provider as `undefined`.
+ */
+interface LedgerPaymentData {
+  orderId: string;
+  paymentId: string;
+  refundId: string | null;
+  amount: number;
+  currency: string;
+  reason: string | null;
+}
+
+function ledgerPaymentData(effect: Effect): LedgerPaymentData {
+  const d = effect.data;
+  const text = (k: string): string | null => (typeof d[k] === 'string' && d[k] !== '' ? d[k] : null);
+  const orderId = text('orderId');
+  const paymentId = text('paymentId');
+  const currency = text('currency');
+  const amount = d.amount;
+  if (orderId === null || paymentId === null || currency === null)
+    throw PluginError.permanent(`${effect.type} needs orderId, paymentId and currency`);
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0)
+    throw PluginError.permanent(`${effect.type}: amount must be integer minor units, got ${String(amount)}`);
+  return { orderId, paymentId, refundId: text('refundId'), amount, currency, reason: text('reason') };
+}
 
 async function recipient(
   data: MessageData,
@@ -91,14 +123,47 @@ export async function dispatchEffect(
     }
     case EFFECT_TYPES.checkout: {
       if (payment === null) throw unsupported(instance, 'create checkouts');
-      const data = effect.data as unknown as CheckoutData;
+      const data = effect.data as unknown as CheckoutData & { description?: unknown };
       return payment.checkout(ctx, {
         order: data.orderId,
         offer: data.offer,
         amount: data.amount,
         currency: data.currency,
         member: data.member,
+        description: typeof data.description === 'string' ? data.description : data.offer,
+        capture: data.capture === 'manual' ? 'manual' : 'automatic',
+        idempotencyKey: effect.key,
+        payer: addressOf ? await addressOf(data.member, instance.id) : null,
       });
+    }
+    case EFFECT_TYPES.capture: {
+      if (payment?.capture === undefined) throw unsupported(instance, 'capture held payments');
+      const d = ledgerPaymentData(effect);
+      return payment.capture(ctx, {
+        order: d.orderId,
+        providerPaymentId: d.paymentId,
+        amount: d.amount,
+        currency: d.currency,
+      });
+    }
+    case EFFECT_TYPES.refund: {
+      if (payment?.refund === undefined) throw unsupported(instance, 'refund payments');
+      const d = ledgerPaymentData(effect);
+      if (d.refundId === null) throw PluginError.permanent('payment.refund needs a refundId');
+      return payment.refund(ctx, {
+        order: d.orderId,
+        refund: d.refundId,
+        providerPaymentId: d.paymentId,
+        amount: d.amount,
+        currency: d.currency,
+        reason: d.reason,
+      });
+    }
+    case EFFECT_TYPES.void: {
+      if (payment?.void === undefined) throw unsupported(instance, 'void held payments');
+      const d = ledgerPaymentData(effect);
+      await payment.void(ctx, { order: d.orderId, providerPaymentId: d.paymentId });
+      return null;
     }
     case EFFECT_TYPES.call: {
       const data = effect.data as unknown as PluginCallData;

@@ -202,6 +202,8 @@ describe('handleWebhook', () => {
     expect(out).toEqual({
       status: 'accepted',
       reply: { status: 200, body: 'ok' },
+      ack: 'received',
+      failureReply: null,
       events: [
         {
           tenant: 't1',

@@ -1,12 +1,19 @@
 import { createPluginContext } from '../context/create-context.js';
 import type { PluginClock } from '../context/types.js';
 import type { EventInput } from '../engine.js';
-import type { VerifyFailureReason, WebhookReply, WebhookRequest } from '../webhook/types.js';
+import type { VerifyFailureReason, WebhookAck, WebhookReply, WebhookRequest } from '../webhook/types.js';
 import type { PluginInstance } from './instance.js';
 
 export type WebhookOutcome =
   | { status: 'rejected'; reason: VerifyFailureReason | 'no-webhook'; message: string }
-  | { status: 'accepted'; events: EventInput[]; reply: WebhookReply | null };
+  | {
+      status: 'accepted';
+      events: EventInput[];
+      reply: WebhookReply | null;
+      /** `ingested`: send `reply` only after the engine accepted `events`; see `answerWebhook`. */
+      ack: WebhookAck;
+      failureReply: WebhookReply | null;
+    };
 
 export interface WebhookOptions {
   tenant: string;
@@ -59,5 +66,38 @@ export async function handleWebhook(
       data: { ...e.data, channel: instance.id, address: e.address, group: e.group, name: e.name ?? null },
     }),
   );
-  return { status: 'accepted', events, reply: parsed.reply ?? null };
+  return {
+    status: 'accepted',
+    events,
+    reply: parsed.reply ?? null,
+    ack: parsed.ack ?? 'received',
+    failureReply: parsed.failureReply ?? null,
+  };
+}
+
+const OK: WebhookReply = { status: 200 };
+const UNAVAILABLE: WebhookReply = { status: 503 };
+
+/**
+ * What a server answers the provider, after handing the events to the engine with `ingest`.
+ * Rejected: 401. Accepted: `reply` (else 200) once `ingest` resolved. When `ingest` throws, an
+ * `ingested` ack answers `failureReply` (else 503) so that the provider redelivers, and the
+ * event ids make that redelivery a no-op for what was ingested; a `received` ack lets the error
+ * propagate, as before (the server's own error handling answers).
+ */
+export async function answerWebhook(
+  outcome: WebhookOutcome,
+  ingest: (events: readonly EventInput[]) => Promise<void>,
+): Promise<WebhookReply> {
+  if (outcome.status === 'rejected') return { status: 401, body: outcome.reason };
+  if (outcome.ack === 'received') {
+    await ingest(outcome.events);
+    return outcome.reply ?? OK;
+  }
+  try {
+    await ingest(outcome.events);
+  } catch {
+    return outcome.failureReply ?? UNAVAILABLE;
+  }
+  return outcome.reply ?? OK;
 }

@@ -35,6 +35,7 @@ export type {
   ParsedWebhook,
   VerifyFailureReason,
   VerifyResult,
+  WebhookAck,
   WebhookHandler,
   WebhookReply,
   WebhookRequest,

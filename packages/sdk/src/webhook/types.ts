@@ -54,9 +54,21 @@ export interface WebhookReply {
   body?: string;
 }
 
+/**
+ * When the provider may be told "received": `received` (the default) answers as soon as the
+ * request is verified and parsed; `ingested` answers only after the engine has accepted every
+ * event, and otherwise sends `failureReply` so that the provider delivers again. Payment providers
+ * stop redelivering on their success reply (Alipay's `success`, WeChat Pay's 200/204), so a reply
+ * sent before the payment is recorded would lose it if the engine then failed.
+ */
+export type WebhookAck = 'received' | 'ingested';
+
 export interface ParsedWebhook {
   events: InboundEvent[];
   reply?: WebhookReply;
+  ack?: WebhookAck;
+  /** With `ack: 'ingested'`: what to answer when ingesting failed (default: 503, empty body). */
+  failureReply?: WebhookReply;
 }
 
 /** Inbound half of a channel or payment plugin. `parse` is only called after `verify` said ok. */

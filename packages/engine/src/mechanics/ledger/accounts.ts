@@ -21,16 +21,18 @@ function monthKey(e: Pick<CommissionEntry, 'month' | 'currency'>): string {
   return `${e.month} ${e.currency}`;
 }
 
-/** Pending entries whose hold is over become payable; returns them. */
-export function release(a: ReferrerAccount, now: number): CommissionEntry[] {
-  const out: CommissionEntry[] = [];
+/**
+ * Pending entries whose hold is over become payable, marked with the call that released them;
+ * returns the entries that call released (a retry of it gets the same ones back).
+ */
+export function release(a: ReferrerAccount, now: number, by: string): CommissionEntry[] {
   for (const e of a.entries) {
     if (e.status === 'pending' && e.payableAt <= now) {
       e.status = 'payable';
-      out.push(e);
+      e.releasedBy = by;
     }
   }
-  return out;
+  return a.entries.filter((e) => e.releasedBy === by && e.status !== 'pending');
 }
 
 export interface AccrualDraft {
@@ -80,6 +82,7 @@ export function accrue(
     payableAt: d.at + Math.max(0, d.holdMs),
     paidAt: null,
     payout: null,
+    releasedBy: null,
     month: d.month,
   };
   a.entries.push(entry);
@@ -135,7 +138,7 @@ export function takeBack(a: ReferrerAccount, order: string, kept: number, at: nu
 export function payout(a: ReferrerAccount, id: string, at: number, currency: string | null): Payout[] {
   const done = a.payouts.filter((p) => p.id === id || p.id.startsWith(`${id}:`));
   if (done.length > 0) return done;
-  release(a, at);
+  release(a, at, `payout:${id}`);
   const byCurrency = new Map<string, CommissionEntry[]>();
   for (const e of a.entries) {
     if (e.status !== 'payable' || (currency !== null && e.currency !== currency)) continue;

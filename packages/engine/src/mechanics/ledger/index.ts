@@ -11,6 +11,7 @@ export { ACCOUNT } from './journal.js';
 export { LEDGER_ACCOUNTS, LEDGER_ORDERS, Ledger } from './ledger.js';
 export { LEDGER, LEDGER_EMITS, LEDGER_EVENTS, type LedgerPlan, ledger } from './mechanic.js';
 export { isMoney, monthOf, share } from './money.js';
+export { MONEY_MECHANICS } from './money-mechanics.js';
 export { kept, primaryPayment } from './orders.js';
 export {
   type CurrencyReport,
@@ -21,4 +22,3 @@ export {
 } from './reports.js';
 export { LEDGER_SERVICE } from './services.js';
 export type * from './types.js';
-export { MONEY_MECHANICS } from './money-mechanics.js';

@@ -1,6 +1,7 @@
+import type { MemberChange } from '../../kernel/changes.js';
 import type { KithEvent } from '../../model/event.js';
 import { CAMPAIGN_EVENTS } from '../campaigns/settle.js';
-import { defineMechanic, type MechanicContext, type MechanicOutput } from '../types.js';
+import { defineMechanic, type MechanicContext, type MechanicEvent, type MechanicOutput } from '../types.js';
 import { Ledger } from './ledger.js';
 import { LEDGER_SERVICE, LEDGER_SERVICES } from './services.js';
 
@@ -28,7 +29,7 @@ function record(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
-type Ctx = MechanicContext<LedgerPlan, undefined>;
+type Ctx = MechanicContext<LedgerPlan, LedgerState>;
 
 export interface LedgerPlan {
   /** Whether the playbook sells anything: without offers the ledger has nothing to keep. */
@@ -101,22 +102,74 @@ function onPayment(ctx: Ctx, event: KithEvent): MechanicOutput | undefined {
   return undefined;
 }
 
-/** A campaign round the order opened: the campaigns mechanic arms its deadline on this member. */
-function opened(out: Readonly<Record<string, unknown>>): MechanicOutput['events'] {
-  if (out.opened !== true) return [];
-  return [
-    {
+/**
+ * What the ledger already told this member, so that a repeated answer (a notice sent again, an
+ * input run again after a conflicting commit) tells nothing twice. Committed with the member.
+ */
+export interface LedgerState {
+  /** Orders it cancelled. */
+  cancelled: string[];
+  /** Campaign rounds this member's order opened (the deadline timer is armed here). */
+  opened: string[];
+  payouts: string[];
+}
+
+/** Remembered per list: far more than can be repeated in flight. */
+const REMEMBER = 100;
+
+function remember(list: readonly string[], id: string): string[] {
+  return [...list, id].slice(-REMEMBER);
+}
+
+/** Turns the services' answers into the member's changes and events, each once. */
+function answer(ctx: Ctx, name: string, out: Readonly<Record<string, unknown>>): MechanicOutput | undefined {
+  const kind = name.slice(0, name.indexOf(':'));
+  const st: LedgerState = ctx.state ?? { cancelled: [], opened: [], payouts: [] };
+  const next: LedgerState = { ...st };
+  const changes: MemberChange[] = [];
+  const events: MechanicEvent[] = [];
+  const campaign = str(out.campaign);
+  if (
+    (kind === 'order' || kind === 'pay') &&
+    out.opened === true &&
+    campaign !== null &&
+    !st.opened.includes(campaign)
+  ) {
+    next.opened = remember(st.opened, campaign);
+    events.push({
       type: CAMPAIGN_EVENTS.opened,
       data: {
-        campaign: out.campaign,
+        campaign,
         offer: out.offer,
         kind: out.kind,
         threshold: out.threshold,
         deadline: out.deadline,
         orderId: out.orderId,
       },
-    },
-  ];
+    });
+  }
+  const orderId = str(out.orderId);
+  if (kind === 'pay' && out.cancel === true && orderId !== null && !st.cancelled.includes(orderId)) {
+    next.cancelled = remember(st.cancelled, orderId);
+    changes.push({ op: 'order', order: orderId, status: 'cancelled' });
+    events.push({
+      type: LEDGER_EMITS.orderCancelled,
+      data: { orderId, offer: out.offer, amount: out.amount, currency: out.currency, reason: out.reason },
+    });
+  }
+  if (kind === 'payout' && Array.isArray(out.payouts)) {
+    for (const p of out.payouts.map(record)) {
+      const id = str(p.id);
+      if (id === null || next.payouts.includes(id)) continue;
+      next.payouts = remember(next.payouts, id);
+      events.push({
+        type: LEDGER_EMITS.commissionPaid,
+        data: { payoutId: id, amount: p.amount, offset: p.offset, currency: p.currency, entries: p.entries },
+      });
+    }
+  }
+  if (events.length === 0) return undefined;
+  return { changes: [...changes, { op: 'state', value: next }], events };
 }
 
 /**
@@ -125,7 +178,7 @@ function opened(out: Readonly<Record<string, unknown>>): MechanicOutput['events'
  * `ledger.*` services, against the Store); a refused payment cancels the member's order; a
  * `payout.requested` pays the member's payable commissions.
  */
-export const ledger = defineMechanic<LedgerPlan, undefined>({
+export const ledger = defineMechanic<LedgerPlan, LedgerState>({
   name: LEDGER,
   events: Object.values(LEDGER_EVENTS),
   compile: (pb) => {
@@ -187,45 +240,7 @@ export const ledger = defineMechanic<LedgerPlan, undefined>({
     };
   },
 
-  onReply(_ctx, name, out) {
-    const kind = name.slice(0, name.indexOf(':'));
-    if (kind === 'order') return { events: opened(out) };
-    if (kind === 'payout') {
-      const payouts = Array.isArray(out.payouts) ? out.payouts.map(record) : [];
-      return {
-        events: payouts.map((p) => ({
-          type: LEDGER_EMITS.commissionPaid,
-          data: {
-            payoutId: p.id,
-            amount: p.amount,
-            offset: p.offset,
-            currency: p.currency,
-            entries: p.entries,
-          },
-        })),
-      };
-    }
-    if (kind !== 'pay' || out.status !== 'recorded') return undefined;
-    const events = opened(out) ?? [];
-    const orderId = str(out.orderId);
-    if (out.cancel !== true || orderId === null) return { events };
-    return {
-      changes: [{ op: 'order', order: orderId, status: 'cancelled' }],
-      events: [
-        ...events,
-        {
-          type: LEDGER_EMITS.orderCancelled,
-          data: {
-            orderId,
-            offer: out.offer,
-            amount: out.amount,
-            currency: out.currency,
-            reason: out.reason,
-          },
-        },
-      ],
-    };
-  },
+  onReply: answer,
 
   services: LEDGER_SERVICES,
 });

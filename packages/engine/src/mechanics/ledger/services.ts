@@ -200,6 +200,11 @@ async function admitPayment(
   }
 }
 
+/** A refused payment cancels its order, unless it was a second charge for an order already paid. */
+function cancels(o: PaymentOutcome): boolean {
+  return o.result === 'refused' && o.reason !== 'duplicate-charge';
+}
+
 /**
  * `payment.succeeded`: the payment is recorded once per provider payment id, however often and
  * however concurrently it is notified; the first complete processing decides its outcome and a
@@ -234,7 +239,8 @@ const recordPaymentService: ServiceHandler = async (req, env) => {
     ...where,
   };
   const seen = recorded.result.outcome;
-  if (seen !== null) return { status: 'duplicate', ...base, ...seen, cancel: false };
+  // the same answer as the first time: a member whose input ran again must still cancel its order
+  if (seen !== null) return { status: 'duplicate', ...base, ...seen, cancel: cancels(seen) };
   let decided: { outcome: PaymentOutcome; cancel: boolean };
   if (recorded.result.excess) {
     await refuseOrder(ctx, order.id, 'duplicate-charge', paymentId);

@@ -143,6 +143,8 @@ export interface CommissionEntry {
   payableAt: number;
   paidAt: number | null;
   payout: string | null;
+  /** The hold-timer call that made it payable: that call (and only it) announces it. */
+  releasedBy: string | null;
   /** The calendar month (playbook zone) it counts toward for the monthly cap. */
   month: string;
 }

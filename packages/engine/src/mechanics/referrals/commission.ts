@@ -1,4 +1,4 @@
-import { accrue, release, takeBack } from '../ledger/accounts.js';
+import { accrue, takeBack } from '../ledger/accounts.js';
 import type { MoneyContext } from '../ledger/context.js';
 import { monthOf, share } from '../ledger/money.js';
 import { kept } from '../ledger/orders.js';
@@ -68,10 +68,9 @@ export async function accrueCommissions(ctx: MoneyContext, order: LedgerOrder): 
       holdMs: plan.holdMs,
       month,
     };
-    const { entry, fresh } = await ctx.ledger.updateAccount(d.referrer, (a) => {
-      release(a, ctx.now);
-      return accrue(a, draft, plan.perReferrerPerMonth);
-    });
+    const { entry, fresh } = await ctx.ledger.updateAccount(d.referrer, (a) =>
+      accrue(a, draft, plan.perReferrerPerMonth),
+    );
     if (entry === null) continue;
     await ctx.ledger.updateOrder(order.id, (o) => {
       if (!o.commissions.some((c) => c.referrer === d.referrer && c.level === d.level))

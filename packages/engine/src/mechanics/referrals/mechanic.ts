@@ -20,9 +20,9 @@ export const REFERRAL_EVENTS = {
   joined: 'member.joined',
   /** An invitation reached someone not yet a member (`code` or `referrer`, optional `invitedAt`). */
   inviteClicked: 'invite.clicked',
-  /** To the direct referrer (`member`, `name`, `level: 1`). */
+  /** To the direct referrer (`referral`: who joined, `name`, `level: 1`). */
   referralJoined: 'referral.joined',
-  /** To each referrer further up (`member`, `level`, `via`). */
+  /** To each referrer further up (`referral`, `level`, `via`: the referrer below). */
   referralIndirect: 'referral.indirect',
   /** To the referrer itself, after its counts changed: KOL detection looks at the new counts. */
   referralCounted: 'referral.counted',
@@ -89,7 +89,8 @@ function onJoined(ctx: Ctx, event: KithEvent): MechanicOutput | undefined {
       {
         type: REFERRAL_EVENTS.referralJoined,
         member: pick.referrer,
-        data: { member: ctx.member.id, name: ctx.member.name, level: 1 },
+        // `referral`: `event.member` in expressions is the member the event is for (the referrer)
+        data: { member: ctx.member.id, referral: ctx.member.id, name: ctx.member.name, level: 1 },
       },
     ],
   };
@@ -110,18 +111,18 @@ function onInvited(ctx: Ctx, event: KithEvent): MechanicOutput | undefined {
 function onReferral(ctx: Ctx, event: KithEvent): MechanicOutput {
   const d = event.data;
   const level = typeof d.level === 'number' && Number.isSafeInteger(d.level) ? d.level : 1;
-  const joined = str(d.member);
+  const joined = str(d.referral) ?? str(d.member);
   const events: MechanicEvent[] = [];
   const up = ctx.member.referrer;
   if (up !== null && up !== joined && level < MAX_CHAIN) {
     events.push({
       type: REFERRAL_EVENTS.referralIndirect,
       member: up,
-      data: { member: joined, level: level + 1, via: ctx.member.id },
+      data: { member: joined, referral: joined, level: level + 1, via: ctx.member.id },
     });
   }
   if (ctx.plan.kol !== null && ctx.state?.kol !== true)
-    events.push({ type: REFERRAL_EVENTS.referralCounted, data: { member: joined, level } });
+    events.push({ type: REFERRAL_EVENTS.referralCounted, data: { referral: joined, level } });
   return { changes: [{ op: 'count', field: 'referralsTotal', delta: 1 }], events };
 }
 

@@ -76,7 +76,8 @@ export const assignGroup: ServiceHandler = async (req, env) => {
     let g = choose(pool, shard, capacity, value);
     let opened: number | null = null;
     if (g === undefined) {
-      if (i.overflow === 'waitlist') {
+      // a waitlist is for when the pool's groups are full: a pool with none yet opens its first
+      if (i.overflow === 'waitlist' && pool.groups.length > 0) {
         if (!pool.waitlist.includes(req.member)) pool.waitlist.push(req.member);
         answer = { group: null, opened: null, waitlisted: true };
         return pool;

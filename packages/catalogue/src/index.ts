@@ -1,0 +1,34 @@
+/**
+ * The plugins this Kith installation ships with, and their catalogue: what the validator checks
+ * `with:` blocks against, what the editor renders forms from, and what the runtime instantiates.
+ */
+import dingtalk from '@kith/channel-dingtalk';
+import email from '@kith/channel-email';
+import feishu from '@kith/channel-feishu';
+import sandboxChannel from '@kith/channel-sandbox';
+import telegram from '@kith/channel-telegram';
+import webhook from '@kith/channel-webhook';
+import wecom from '@kith/channel-wecom';
+import { type CatalogueEntry, type Plugin, pluginCatalogueEntry } from '@kith/sdk';
+
+/** Every first-party plugin, channels first. */
+export const FIRST_PARTY_PLUGINS: readonly Plugin[] = [
+  sandboxChannel,
+  webhook,
+  email,
+  telegram,
+  wecom,
+  feishu,
+  dingtalk,
+];
+
+let entries: CatalogueEntry[] | undefined;
+
+/** The catalogue entries of the installed plugins (JSON: schemas, actions, limits, events). */
+export function pluginCatalogue(plugins: readonly Plugin[] = FIRST_PARTY_PLUGINS): CatalogueEntry[] {
+  if (plugins === FIRST_PARTY_PLUGINS) {
+    entries ??= plugins.map((p) => pluginCatalogueEntry(p));
+    return entries;
+  }
+  return plugins.map((p) => pluginCatalogueEntry(p));
+}
