@@ -88,3 +88,5 @@ export { nextCronRun } from './time/cron.js';
 export { durationMs } from './time/duration.js';
 export { fromWall, minuteOfDay, nextLocalTime, zoneOffset } from './time/zone.js';
 export { hash32, unitHash } from './util/hash.js';
+export * from './analytics/index.js';
+export * from './simulate/index.js';

@@ -177,6 +177,29 @@ describe('campaign edges', () => {
     expect(Object.keys(sales?.sold ?? {}).sort()).toEqual([orders[1], od].sort());
     expect(await checkLedger(kit.ledger)).toEqual([]);
   });
+
+  it('a payment for an order made outside the journeys (scan-to-buy) is held to the stock too', async () => {
+    const kit = await moneyKit(PB);
+    await members(kit, 'a', 'b', 'c');
+    for (const m of ['a', 'b', 'c'])
+      await kit.event('payment.succeeded', m, {
+        orderId: `qr-${m}`,
+        paymentId: `p-${m}`,
+        offer: 'mug',
+        amount: 5000,
+        currency: 'CNY',
+      });
+    expect(kit.data<Return>('payment.refund').map((r) => [r.orderId, r.reason])).toEqual([
+      ['qr-c', 'sold-out'],
+    ]);
+    expect(told(kit, 'c')).toEqual(['cancelled sold-out']);
+    expect((await kit.member('c')).profile).toMatchObject({ spent: 0, orders: 0 });
+    expect((await kit.member('a')).profile).toMatchObject({ spent: 5000, orders: 1 });
+    await kit.refund('a', 'qr-a', 'r1', 2000);
+    expect((await kit.member('a')).profile).toMatchObject({ spent: 3000, orders: 1 });
+    expect((await kit.ledger.order('qr-a'))?.status).toBe('partially-refunded');
+    expect(await checkLedger(kit.ledger)).toEqual([]);
+  });
 });
 
 describe('pre-sale', () => {

@@ -3,6 +3,7 @@ import {
   checkLedger,
   Ledger,
   ledgerReport,
+  type MemberCommit,
   MemoryEffects,
   MemoryScheduler,
   MemoryStore,
@@ -116,6 +117,57 @@ describe('payments', () => {
     expect(await checkLedger(ledger)).toEqual([]);
   });
 
+  it('a refused payment cancels the order once, even when a worker must run the notice again', async () => {
+    const { playbook, params } = loadPlaybook(
+      moneyPlaybook({
+        offers: `  mug: { price: 5000, currency: CNY, stock: 0 }`,
+        tell: { 'order.cancelled': 'cancelled {{ event.reason }}' },
+      }),
+    );
+    const clock = new VirtualClock('2026-01-05T00:00:00Z');
+    const store = new MemoryStore({ isolate: true });
+    const scheduler = new MemoryScheduler();
+    const effects = new MemoryEffects(clock);
+    // worker A is slow to save: B takes a second notice of the same payment meanwhile
+    let gate: Promise<void> | null = null;
+    let open = () => {};
+    const slow = new Proxy(store, {
+      get(target, prop) {
+        if (prop === 'commitMember')
+          return async (c: MemberCommit) => {
+            if (gate !== null) await gate;
+            return target.commitMember(c);
+          };
+        const v = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const a = new Runtime({ store: slow, scheduler, clock, effects, mechanics: MONEY_MECHANICS });
+    const b = new Runtime({ store, scheduler, clock, effects, mechanics: MONEY_MECHANICS });
+    for (const w of [a, b]) await w.publish('t', playbook, { version: '1', params });
+    await b.ingest({ tenant: 't', id: 'j', type: 'member.joined', member: 'm' });
+    await b.ingest({ tenant: 't', id: 'buy', type: 'buy.mug', member: 'm', data: { n: 1 } });
+    await b.tick();
+    const orderId = (effects.of('payment.checkout')[0]!.data as { orderId: string }).orderId;
+    const data = { orderId, paymentId: 'pi_1' };
+    gate = new Promise((r) => {
+      open = r;
+    });
+    const first = a.ingest({ tenant: 't', id: 'n1', type: 'payment.succeeded', member: 'm', data });
+    await new Promise((r) => setTimeout(r, 10));
+    await b.ingest({ tenant: 't', id: 'n2', type: 'payment.succeeded', member: 'm', data });
+    gate = null;
+    open();
+    await first; // A's commit conflicts: it runs the notice again and gets the same answer
+    await a.tick();
+    await b.tick();
+    const m = await store.loadMember('t', 'm');
+    expect(m?.orders[orderId]?.status).toBe('cancelled');
+    expect(m?.profile).toMatchObject({ spent: 0, orders: 0 });
+    expect(effects.messages('m').map((x) => x.text)).toEqual(['5000', 'cancelled sold-out']);
+    expect(effects.of('payment.refund').map((e) => e.data.reason)).toEqual(['sold-out']);
+  });
+
   it('records a payment after the journey stopped waiting: the order stayed payable', async () => {
     const kit = await moneyKit(
       moneyPlaybook({
@@ -142,6 +194,21 @@ describe('payments', () => {
     expect(order).toMatchObject({ status: 'paid', paidAt: kit.clock.now() });
     expect((await kit.member('m')).profile).toMatchObject({ spent: 10000, orders: 1 });
     expect(kit.texts('m')).not.toContain('thanks');
+  });
+
+  it('gives journeys `event.offer` when the plugin reports only the order', async () => {
+    const kit = await moneyKit(
+      moneyPlaybook({
+        offers: `  box: { price: 10000, currency: CNY }`,
+        journeys: `      - journey: receipt
+        on: { event: payment.succeeded, filter: "event.offer == 'box'" }
+        steps:
+          - { id: r, send: { via: tg, text: "receipt {{ event.offer }} {{ event.currency }}" } }`,
+      }),
+    );
+    await kit.event('member.joined', 'm');
+    await kit.pay('m', await kit.buy('m', 'box'));
+    expect(kit.texts('m')).toContain('receipt box CNY');
   });
 
   it('a second charge for a paid order is refunded without touching the order', async () => {

@@ -98,7 +98,10 @@ describe('attribution', () => {
     await kit.event('member.joined', 'w', { referrer: 'ghost' });
     for (const m of ['x', 'y', 'z', 'w']) expect((await kit.member(m)).profile.referrer).toBeNull();
     expect((await kit.member('a')).profile.referrals).toBe(0);
-    await kit.event('member.joined', 'v', { referrer: 'a', invitedAt: new Date(kit.clock.now() - 6 * DAY).toISOString() });
+    await kit.event('member.joined', 'v', {
+      referrer: 'a',
+      invitedAt: new Date(kit.clock.now() - 6 * DAY).toISOString(),
+    });
     expect((await kit.member('v')).profile.referrer).toBe('a');
   });
 
@@ -179,7 +182,9 @@ describe('commissions', () => {
   });
 
   it('rates are read as basis points, never through a float', () => {
-    expect(['10%', '2.5%', '2.55%', '0.01%', '100%'].map(rateBasisPoints)).toEqual([1000, 250, 255, 1, 10000]);
+    expect(['10%', '2.5%', '2.55%', '0.01%', '100%'].map(rateBasisPoints)).toEqual([
+      1000, 250, 255, 1, 10000,
+    ]);
     expect(() => rateBasisPoints('100.01%')).toThrow();
   });
 });

@@ -14,7 +14,11 @@ const TEST_FILE = /\.test\.ya?ml$/;
  * `*.test.yaml` / `*.test.yml` below it (skipping node_modules, dist, .kith); a glob keeps the
  * test files it matches. A missing path, an empty glob or nothing found at all is a usage error.
  */
-export async function discoverTests(inputs: readonly string[], cwd: string, lang: Lang = 'en'): Promise<string[]> {
+export async function discoverTests(
+  inputs: readonly string[],
+  cwd: string,
+  lang: Lang = 'en',
+): Promise<string[]> {
   const m = messages(lang);
   const found = new Set<string>();
   const add = (paths: string[]) => {

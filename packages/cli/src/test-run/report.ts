@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { Diagnostic } from '@kith/playbook';
 import type { PlaybookTestResult, SentMessage, TestFailure } from '@kith/engine/playbook-tests';
+import type { Diagnostic } from '@kith/playbook';
 import type { Lang } from '../i18n.js';
 import { renderDiagnostic } from '../output/code-frame.js';
 import { type Colors, createColors } from '../output/colors.js';

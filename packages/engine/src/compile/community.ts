@@ -40,6 +40,7 @@ export function compileOffers(pb: ResolvedPlaybook, p: Problems): Map<string, Co
     out.set(id, {
       id,
       name: p.template(o.name, `offers.${id}.name`),
+      description: p.template(o.description, `offers.${id}.description`),
       price: p.int(o.price, `offers.${id}.price`),
       currency: o.currency,
       tierPrice,

@@ -122,6 +122,8 @@ export interface CompiledTier {
 export interface CompiledOffer {
   id: string;
   name: Render | null;
+  /** `offer.description` in an offer step's text (the language documents it there). */
+  description: Render | null;
   price: number;
   currency: string;
   tierPrice: Readonly<Record<string, number>>;

@@ -1,5 +1,6 @@
 import { EFFECTS, type GroupAddData } from '../model/effect.js';
 import { EVENTS, type KithEvent } from '../model/event.js';
+import { ownRecord } from '../model/member.js';
 import type { Run } from './run.js';
 import { notifyIntroduced } from './steps/introduce.js';
 
@@ -84,15 +85,39 @@ function paid(run: Run, e: KithEvent): void {
   let amount: number;
   if (order !== undefined) {
     // a second notice of the same payment (a provider retry under another event id) counts once,
-    // and so does a second charge for a paid order: it is the ledger's to refund, not more spending
-    if (order.status === 'paid' || order.status === 'partially-refunded' || order.status === 'refunded')
-      return;
+    // and so does a second charge for a paid order: it is the ledger's to refund, not more spending;
+    // a cancelled order stays cancelled when the payment it had is notified again
+    const payment = str(d.paymentId);
+    const settled =
+      order.status === 'paid' || order.status === 'partially-refunded' || order.status === 'refunded';
+    if (settled || (order.status === 'cancelled' && payment !== null && payment === order.payment)) return;
     order.status = 'paid';
     order.paidAt = e.at;
-    order.payment = str(d.paymentId);
+    order.payment = payment;
+    // a cancelled order paid again is paid with new money: none of it refunded yet
+    order.refunded = 0;
     amount = order.amount;
   } else {
     amount = typeof d.amount === 'number' && Number.isSafeInteger(d.amount) && d.amount >= 0 ? d.amount : 0;
+    // an order made outside the journeys (scan-to-buy): kept, so that its refunds count too
+    if (id !== null) {
+      run.state.orders = ownRecord(run.state.orders);
+      run.state.orders[id] = {
+        id,
+        offer: str(d.offer) ?? '',
+        amount,
+        currency: str(d.currency) ?? '',
+        tier: run.profile.tier,
+        status: 'paid',
+        createdAt: e.at,
+        paidAt: e.at,
+        payment: str(d.paymentId),
+        refunded: 0,
+        refunds: [],
+        instance: null,
+        step: null,
+      };
+    }
   }
   run.profile.spent += amount;
   run.profile.orders += 1;

@@ -5,7 +5,8 @@
  */
 export { LEDGER_FIELDS, type LedgerField, type LedgerTotals } from './ledger.js';
 export { type LoadedTest, type LoadResult, loadTest } from './load.js';
-export { DEFAULT_TEST_START, runPlaybookTest, runPlaybookTestFile } from './run.js';
+export { runPlaybookTest, runPlaybookTestFile } from './run.js';
+export { DEFAULT_TEST_START } from './session.js';
 export type {
   PlaybookTestResult,
   RunTestOptions,

@@ -2,13 +2,14 @@ import {
   type Diagnostic,
   type PlaybookTest,
   type ResolvedPlaybook,
+  sortDiagnostics,
   toPointer,
   validatePlaybookText,
   validateTestText,
   walkSteps,
 } from '@kith/playbook/browser';
 import { durationMs } from '../time/duration.js';
-import { TestPositions, type TestPath } from './locate.js';
+import { type TestPath, TestPositions } from './locate.js';
 import type { TestHost } from './types.js';
 import { type Bilingual, SETUP } from './words.js';
 
@@ -34,6 +35,7 @@ export function testDiagnostic(
   code: string,
   path: TestPath,
   words: Bilingual,
+  options: { key?: boolean } = {},
 ): Diagnostic {
   return {
     severity: 'error',
@@ -43,7 +45,7 @@ export function testDiagnostic(
     zh: { message: words.zh.message, hint: words.zh.hint },
     file,
     path: toPointer(path),
-    ...positions.span(path),
+    ...positions.span(path, options),
   };
 }
 
@@ -71,9 +73,11 @@ export function loadTest(text: string, file: string, host: TestHost): LoadResult
   const wrapper = `kith: 1\nextends: ${JSON.stringify({ from: playbookSpec(test), params: test.params ?? {} })}\n`;
   const resolved = validatePlaybookText(wrapper, wrapperFile, { host });
   for (const [path, source] of resolved.sources) if (path !== wrapperFile) sources.set(path, source);
-  const moved = errors(resolved.diagnostics).map((d) =>
-    d.file === wrapperFile ? fromWrapper(d, file, positions, test) : d,
-  );
+  // When the playbook cannot be reached, what the wrapper lacks without it (an id, stages) is noise.
+  const broken = resolved.diagnostics.some((d) => d.file === wrapperFile && d.code.startsWith('extends-'));
+  const moved = errors(resolved.diagnostics)
+    .filter((d) => !broken || d.file !== wrapperFile || d.code.startsWith('extends-'))
+    .map((d) => (d.file === wrapperFile ? fromWrapper(d, file, positions, test) : d));
   if (resolved.playbook === undefined || moved.length > 0) {
     return { loaded: undefined, diagnostics: moved, sources };
   }
@@ -94,7 +98,8 @@ function fromWrapper(d: Diagnostic, file: string, positions: TestPositions, test
       ? ['playbook']
       : [];
   const words = SETUP.playbookParams(d, d.zh);
-  return testDiagnostic(file, positions, d.code, path, words);
+  // a parameter the template does not have is a wrong name: point at the name
+  return testDiagnostic(file, positions, d.code, path, words, { key: d.code === 'param-unknown' });
 }
 
 /**
@@ -126,9 +131,12 @@ function checkReferences(
     entry: Object.keys(playbook.entries ?? {}),
     journey: [...steps.keys()],
   };
-  const member = (name: string, path: TestPath) => {
+  // `key`: the member is the key of the mapping (`stage: { zoe: … }`), not a value
+  const member = (name: string, path: TestPath, key = false) => {
     if (!members.includes(name))
-      out.push(testDiagnostic(file, positions, 'unknown-member', path, SETUP.unknownMember(name, members)));
+      out.push(
+        testDiagnostic(file, positions, 'unknown-member', path, SETUP.unknownMember(name, members), { key }),
+      );
   };
   const ref = (kind: keyof typeof known, kindZh: string, name: string, path: TestPath) => {
     if (!known[kind].includes(name))
@@ -152,7 +160,12 @@ function checkReferences(
           positions,
           'unknown-step',
           path,
-          SETUP.unknownRef('journey step', '旅程步骤', `${journey}.${id}`, [...ids].map((s) => `${journey}.${s}`)),
+          SETUP.unknownRef(
+            'journey step',
+            '旅程步骤',
+            `${journey}.${id}`,
+            [...ids].map((s) => `${journey}.${s}`),
+          ),
         ),
       );
   };
@@ -167,7 +180,10 @@ function checkReferences(
   test.timeline.forEach((item, i) => {
     const here = ['timeline', i] as const;
     const t = durationMs(item.at);
-    if (t < previous) out.push(testDiagnostic(file, positions, 'timeline-order', [...here, 'at'], SETUP.order(item.at, previousAt)));
+    if (t < previous)
+      out.push(
+        testDiagnostic(file, positions, 'timeline-order', [...here, 'at'], SETUP.order(item.at, previousAt)),
+      );
     if (t >= previous) {
       previous = t;
       previousAt = item.at;
@@ -176,7 +192,9 @@ function checkReferences(
       const offer = item[field];
       if (offer === undefined) continue;
       if (item.member === undefined)
-        out.push(testDiagnostic(file, positions, 'missing-member', [...here, field], SETUP.needsMember(field)));
+        out.push(
+          testDiagnostic(file, positions, 'missing-member', [...here, field], SETUP.needsMember(field)),
+        );
       ref('offer', '商品', offer, [...here, field]);
     }
     const e = item.expect;
@@ -191,25 +209,25 @@ function checkReferences(
         else step(m.step.slice(0, dot), m.step.slice(dot + 1), [...x, 'messages', j, 'step']);
       }
     });
-    e.noMessagesTo?.forEach((name, j) => member(name, [...x, 'noMessagesTo', j]));
+    for (const [j, name] of (e.noMessagesTo ?? []).entries()) member(name, [...x, 'noMessagesTo', j]);
     for (const [name, v] of Object.entries(e.stage ?? {})) {
-      member(name, [...x, 'stage', name]);
+      member(name, [...x, 'stage', name], true);
       ref('stage', '阶段', v, [...x, 'stage', name]);
     }
     for (const [name, v] of Object.entries(e.tier ?? {})) {
-      member(name, [...x, 'tier', name]);
+      member(name, [...x, 'tier', name], true);
       ref('tier', '等级', v, [...x, 'tier', name]);
     }
     for (const field of ['points', 'tags', 'goals'] as const)
-      for (const name of Object.keys(e[field] ?? {})) member(name, [...x, field, name]);
+      for (const name of Object.keys(e[field] ?? {})) member(name, [...x, field, name], true);
     for (const [name, pools] of Object.entries(e.groups ?? {})) {
-      member(name, [...x, 'groups', name]);
-      pools.forEach((p, j) => ref('pool', '群池', p, [...x, 'groups', name, j]));
+      member(name, [...x, 'groups', name], true);
+      for (const [j, p] of pools.entries()) ref('pool', '群池', p, [...x, 'groups', name, j]);
     }
     for (const [name, journeys] of Object.entries(e.at ?? {})) {
-      member(name, [...x, 'at', name]);
+      member(name, [...x, 'at', name], true);
       for (const [journey, id] of Object.entries(journeys)) step(journey, id, [...x, 'at', name, journey]);
     }
   });
-  return out;
+  return sortDiagnostics(out);
 }

@@ -1,5 +1,5 @@
 import type { Span } from '@kith/playbook/browser';
-import { type Document, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 
 export type TestPath = readonly (string | number)[];
 
@@ -16,8 +16,19 @@ export class TestPositions {
     this.doc = parseDocument(text, { lineCounter: this.lines });
   }
 
-  /** The span of the value at `path`, or of its deepest existing parent. */
-  span(path: TestPath): Span {
+  /**
+   * The span of the value at `path` (or, with `key`, of its key in the mapping that holds it), or
+   * of its deepest existing parent when the path does not exist.
+   */
+  span(path: TestPath, options: { key?: boolean } = {}): Span {
+    if (options.key && path.length > 0) {
+      const parent = this.doc.getIn(path.slice(0, -1), true);
+      if (isMap(parent)) {
+        const pair = parent.items.find((p) => isScalar(p.key) && p.key.value === path.at(-1));
+        const range = isScalar(pair?.key) ? pair.key.range : undefined;
+        if (range) return this.at(range[0], range[1]);
+      }
+    }
     for (let n = path.length; n >= 0; n--) {
       const node = this.doc.getIn(path.slice(0, n), true) as Node | undefined;
       const range = node?.range;

@@ -32,7 +32,9 @@ export class EventLog {
     };
     const { onSchedule, onCommunityEvent, services } = m;
     if (onSchedule !== undefined)
-      Object.assign(wrapped, { onSchedule: (...a: Parameters<typeof onSchedule>) => note(onSchedule.apply(m, a)) });
+      Object.assign(wrapped, {
+        onSchedule: (...a: Parameters<typeof onSchedule>) => note(onSchedule.apply(m, a)),
+      });
     if (onCommunityEvent !== undefined)
       Object.assign(wrapped, {
         onCommunityEvent: (...a: Parameters<typeof onCommunityEvent>) => note(onCommunityEvent.apply(m, a)),

@@ -71,11 +71,13 @@ export function channelLimits(
     ...l,
     source: fromPlugin === undefined ? 'builtin' : 'plugin',
   }));
-  if (spec.rateLimit !== undefined) {
+  const max = Number(spec.rateLimit?.max);
+  const per = spec.rateLimit?.per;
+  if (Number.isSafeInteger(max) && max > 0 && per !== undefined) {
     out.push({
       name: 'playbook',
-      max: spec.rateLimit.max,
-      perMs: durationMs(spec.rateLimit.per),
+      max,
+      perMs: durationMs(per),
       scope: 'connection',
       counts: 'messages',
       description: 'the rate limit set on this channel in the playbook',

@@ -11,8 +11,8 @@ function stateOf(pi: Stripe.PaymentIntent): PaymentState {
     case 'requires_capture':
       return 'authorized';
     case 'canceled':
-      // a hold released by a void, or an intent abandoned before anything was authorised
-      return pi.amount_capturable === 0 && pi.cancellation_reason === 'requested_by_customer' ? 'failed' : 'voided';
+      // cancelled after a failed attempt is a failure; otherwise a hold (or an unpaid intent) released
+      return pi.last_payment_error ? 'failed' : 'voided';
     default:
       return pi.last_payment_error ? 'failed' : 'pending';
   }

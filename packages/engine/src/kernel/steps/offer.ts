@@ -76,6 +76,7 @@ export function execOffer(step: CompiledStepOf<'offer'>, run: Run): Control {
   run.scope.offer = {
     id: offer.id,
     name: run.render(offer.name) ?? offer.id,
+    description: run.render(offer.description) ?? '',
     price: order.amount,
     listPrice: offer.price,
     currency: offer.currency,

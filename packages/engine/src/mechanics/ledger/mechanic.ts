@@ -32,7 +32,7 @@ function record(v: unknown): Record<string, unknown> {
 type Ctx = MechanicContext<LedgerPlan, LedgerState>;
 
 export interface LedgerPlan {
-  /** Whether the playbook sells anything: without offers the ledger has nothing to keep. */
+  /** How many offers the playbook has (without offers or commissions the ledger is off). */
   offers: number;
 }
 
@@ -107,8 +107,8 @@ function onPayment(ctx: Ctx, event: KithEvent): MechanicOutput | undefined {
  * input run again after a conflicting commit) tells nothing twice. Committed with the member.
  */
 export interface LedgerState {
-  /** Orders it cancelled. */
-  cancelled: string[];
+  /** Payments it told the member were refused. */
+  refused: string[];
   /** Campaign rounds this member's order opened (the deadline timer is armed here). */
   opened: string[];
   payouts: string[];
@@ -124,7 +124,7 @@ function remember(list: readonly string[], id: string): string[] {
 /** Turns the services' answers into the member's changes and events, each once. */
 function answer(ctx: Ctx, name: string, out: Readonly<Record<string, unknown>>): MechanicOutput | undefined {
   const kind = name.slice(0, name.indexOf(':'));
-  const st: LedgerState = ctx.state ?? { cancelled: [], opened: [], payouts: [] };
+  const st: LedgerState = ctx.state ?? { refused: [], opened: [], payouts: [] };
   const next: LedgerState = { ...st };
   const changes: MemberChange[] = [];
   const events: MechanicEvent[] = [];
@@ -149,9 +149,13 @@ function answer(ctx: Ctx, name: string, out: Readonly<Record<string, unknown>>):
     });
   }
   const orderId = str(out.orderId);
-  if (kind === 'pay' && out.cancel === true && orderId !== null && !st.cancelled.includes(orderId)) {
-    next.cancelled = remember(st.cancelled, orderId);
+  if ((kind === 'pay' || kind === 'refund') && out.cancel === true && orderId !== null) {
+    // always (it changes nothing on a cancelled order): a payment the engine counted is undone
     changes.push({ op: 'order', order: orderId, status: 'cancelled' });
+  }
+  const payment = name.slice(name.indexOf(':') + 1);
+  if (kind === 'pay' && out.cancel === true && orderId !== null && !st.refused.includes(payment)) {
+    next.refused = remember(st.refused, payment);
     events.push({
       type: LEDGER_EMITS.orderCancelled,
       data: { orderId, offer: out.offer, amount: out.amount, currency: out.currency, reason: out.reason },
@@ -168,7 +172,7 @@ function answer(ctx: Ctx, name: string, out: Readonly<Record<string, unknown>>):
       });
     }
   }
-  if (events.length === 0) return undefined;
+  if (events.length === 0) return changes.length === 0 ? undefined : { changes };
   return { changes: [...changes, { op: 'state', value: next }], events };
 }
 

@@ -141,7 +141,8 @@ export interface RefundNotice {
 
 /**
  * Records a refund once, never more than is left of the payment; a refund of a payment only held
- * releases the hold (no money moved). Returns what changed.
+ * releases the whole hold (no money moved) and cancels the order: a pre-sale order whose hold is
+ * gone is out of its campaign. Returns what changed.
  */
 export function recordRefund(
   o: LedgerOrder,
@@ -154,7 +155,7 @@ export function recordRefund(
     return { refund: null, fresh: false, released: false };
   if (payment.state === 'authorized') {
     payment.state = 'voided';
-    settleStatus(o);
+    if (!payment.excess) cancel(o, 'order-cancelled', n.at);
     return { refund: null, fresh: true, released: true };
   }
   const left = payment.amount - refundedOf(o, payment.id);

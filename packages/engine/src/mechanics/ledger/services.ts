@@ -118,29 +118,33 @@ async function createOrder(
         at: f.at,
       }),
   );
-  return { order: made?.order ?? (await ctx.ledger.order(f.orderId))!, placement: where };
+  if (made === undefined) throw new Error(`order '${f.orderId}' could not be recorded`);
+  // another call may have recorded it first: its placement is the order's
+  const order = made.order;
+  return { order, placement: order.campaign === where.campaign ? where : await placed(ctx, order) };
 }
 
-function facts(req: Parameters<ServiceHandler>[0], fallback: Partial<OrderFacts> = {}): OrderFacts {
+/** The order a request describes (a payment for an order the ledger never saw describes one too). */
+function facts(req: Parameters<ServiceHandler>[0], now: number): OrderFacts {
   const i = req.input;
   return {
     orderId: String(i.orderId),
     member: req.member,
-    offer: str(i.offer) ?? fallback.offer ?? 'unknown',
+    offer: str(i.offer) ?? 'unknown',
     tier: str(i.tier) ?? '',
     stage: str(i.stage),
     journey: str(i.journey),
-    amount: money(i.amount) ?? fallback.amount ?? 0,
-    currency: str(i.currency) ?? fallback.currency ?? '',
+    amount: money(i.amount) ?? 0,
+    currency: str(i.currency) ?? '',
     referrer: str(i.referrer),
-    at: typeof i.at === 'number' ? i.at : 0,
+    at: typeof i.at === 'number' ? i.at : now,
   };
 }
 
 /** An order made by an offer or charge step: recorded at its tier price, put in its campaign round. */
 const recordOrder: ServiceHandler = async (req, env) => {
   const ctx = MoneyContext.of(req, env);
-  const { order, placement: where } = await createOrder(ctx, facts(req));
+  const { order, placement: where } = await createOrder(ctx, facts(req, ctx.now));
   await ctx.flush();
   return { orderId: order.id, offer: order.offer, ...where };
 };
@@ -149,14 +153,11 @@ const recordOrder: ServiceHandler = async (req, env) => {
  * Whether a paid order counts: its stock and campaign decide (atomically, per offer); a refused
  * one is cancelled and its money sent back, a campaign's success confirms every participant.
  */
-async function admitPayment(
-  ctx: MoneyContext,
-  order: LedgerOrder,
-): Promise<{ outcome: PaymentOutcome; cancel: boolean }> {
+async function admitPayment(ctx: MoneyContext, order: LedgerOrder): Promise<PaymentOutcome> {
   const limits = campaignsPlan(ctx.env.playbook)?.offers.get(order.offer);
   if (limits === undefined) {
     await confirmOrder(ctx, order.id);
-    return { outcome: { result: 'confirmed', reason: null }, cancel: false };
+    return { result: 'confirmed', reason: null };
   }
   const { admission, settled } = await updateSales(ctx.env.store, ctx.tenant, order.offer, (s) => {
     const failed = settleDue(s, ctx.now, ctx.token).map((r) => structuredClone(r));
@@ -173,12 +174,12 @@ async function admitPayment(
   switch (admission.result) {
     case 'refused':
       await refuseOrder(ctx, order.id, admission.reason);
-      return { outcome: { result: 'refused', reason: admission.reason }, cancel: true };
+      return { result: 'refused', reason: admission.reason };
     case 'joined':
-      return { outcome: { result: 'joined', reason: null }, cancel: false };
+      return { result: 'joined', reason: null };
     case 'succeeded':
       await carryOut(ctx, admission.round);
-      return { outcome: { result: 'confirmed', reason: null }, cancel: false };
+      return { result: 'confirmed', reason: null };
     case 'confirmed': {
       const confirmed = await confirmOrder(ctx, order.id);
       const round = admission.round;
@@ -195,14 +196,9 @@ async function admitPayment(
           orders: round.participants.length,
         });
       }
-      return { outcome: { result: 'confirmed', reason: null }, cancel: false };
+      return { result: 'confirmed', reason: null };
     }
   }
-}
-
-/** A refused payment cancels its order, unless it was a second charge for an order already paid. */
-function cancels(o: PaymentOutcome): boolean {
-  return o.result === 'refused' && o.reason !== 'duplicate-charge';
 }
 
 /**
@@ -214,7 +210,7 @@ const recordPaymentService: ServiceHandler = async (req, env) => {
   const ctx = MoneyContext.of(req, env);
   const i = req.input;
   const paymentId = String(i.paymentId);
-  const { order: known, placement: where } = await createOrder(ctx, facts(req));
+  const { order: known, placement: where } = await createOrder(ctx, facts(req, ctx.now));
   const recorded = await ctx.ledger.updateOrder(known.id, (o) => {
     const spec = campaignsPlan(env.playbook)?.offers.get(o.offer)?.campaign;
     const { payment } = recordPayment(o, {
@@ -240,23 +236,25 @@ const recordPaymentService: ServiceHandler = async (req, env) => {
   };
   const seen = recorded.result.outcome;
   // the same answer as the first time: a member whose input ran again must still cancel its order
-  if (seen !== null) return { status: 'duplicate', ...base, ...seen, cancel: cancels(seen) };
-  let decided: { outcome: PaymentOutcome; cancel: boolean };
+  if (seen !== null) return { status: 'duplicate', ...base, ...seen, cancel: order.status === 'cancelled' };
+  let outcome: PaymentOutcome;
   if (recorded.result.excess) {
     await refuseOrder(ctx, order.id, 'duplicate-charge', paymentId);
-    decided = { outcome: { result: 'refused', reason: 'duplicate-charge' }, cancel: false };
+    outcome = { result: 'refused', reason: 'duplicate-charge' };
   } else if (recorded.result.cancelled !== null) {
     await refuseOrder(ctx, order.id, recorded.result.cancelled, paymentId);
-    decided = { outcome: { result: 'refused', reason: recorded.result.cancelled }, cancel: true };
+    outcome = { result: 'refused', reason: recorded.result.cancelled };
   } else {
-    decided = await admitPayment(ctx, order);
+    outcome = await admitPayment(ctx, order);
   }
-  await ctx.ledger.updateOrder(order.id, (o) => {
+  const final = await ctx.ledger.updateOrder(order.id, (o) => {
     const p = o.payments.find((x) => x.id === paymentId);
-    if (p !== undefined && p.outcome === null) p.outcome = decided.outcome;
+    if (p !== undefined && p.outcome === null) p.outcome = outcome;
+    return o.status;
   });
   await ctx.flush();
-  return { status: 'recorded', ...base, ...decided.outcome, cancel: decided.cancel };
+  // a cancelled order is the member's to cancel too (the engine counted the payment it got)
+  return { status: 'recorded', ...base, ...outcome, cancel: final?.result === 'cancelled' };
 };
 
 /**
@@ -274,17 +272,30 @@ const recordRefundService: ServiceHandler = async (req, env) => {
       payment: str(i.paymentId),
       at: typeof i.at === 'number' ? i.at : ctx.now,
     });
-    return { fresh: r.fresh, amount: r.refund?.amount ?? 0, released: r.released, kept: kept(o) };
+    return {
+      fresh: r.fresh,
+      amount: r.refund?.amount ?? 0,
+      released: r.released,
+      kept: kept(o),
+      cancelled: o.status === 'cancelled',
+    };
   });
   if (done === undefined) return { status: 'unknown' };
-  if (!done.result.fresh) return { status: 'duplicate' };
   const order = done.order;
+  const cancel = done.result.cancelled;
+  if (!done.result.fresh) return { status: 'duplicate', orderId: order.id, cancel };
   const limited = campaignsPlan(env.playbook)?.offers.has(order.offer) === true;
   if (done.result.kept === 0 && limited)
     await updateSales(env.store, ctx.tenant, order.offer, (s) => withdraw(s, order.id));
   if (order.confirmedAt !== null) await takeBackCommissions(ctx, order);
   await ctx.flush();
-  return { status: 'recorded', amount: done.result.amount, released: done.result.released };
+  return {
+    status: 'recorded',
+    orderId: order.id,
+    amount: done.result.amount,
+    released: done.result.released,
+    cancel,
+  };
 };
 
 /** `payment.failed`: the attempt is kept on the order (once per payment id); the order stays payable. */

@@ -1,0 +1,132 @@
+// bench/simulate: a template on a synthetic community through the real Runtime and mechanics, in
+// virtual time; prints member-steps/s, wall time and peak RSS, against the bare kernel measured in
+// the same run. Runs the built engine (dist), as `kith simulate` does once installed.
+//   pnpm --filter @kith/bench simulate [--members 1000000] [--days 30] [--seed 42] [--template mother-baby]
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  advance,
+  compilePlaybook,
+  DEFAULT_KERNEL_OPTIONS,
+  type Kernel,
+  type MemberState,
+  newMemberState,
+  resolveSettings,
+  simulate,
+} from '@kith/engine';
+import { type ResolvedPlaybook, validatePlaybookFile, validateSimulationText } from '@kith/playbook';
+import { parse } from 'yaml';
+
+const { values } = parseArgs({
+  options: {
+    members: { type: 'string', default: '1000000' },
+    days: { type: 'string', default: '30' },
+    seed: { type: 'string', default: '42' },
+    template: { type: 'string', default: 'mother-baby' },
+  },
+});
+
+const dir = join(import.meta.dirname, '..', 'playbooks', values.template);
+const validated = await validatePlaybookFile(join(dir, 'playbook.yaml'));
+if (validated.playbook === undefined) {
+  for (const d of validated.diagnostics.filter((x) => x.severity === 'error'))
+    console.error(`${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
+  throw new Error(`the ${values.template} template should be valid`);
+}
+const profileFile = join(dir, 'simulation.yaml');
+let profile: Parameters<typeof resolveSettings>[0];
+if (existsSync(profileFile)) {
+  const loaded = validateSimulationText(readFileSync(profileFile, 'utf8'), profileFile);
+  if (loaded.value === undefined) throw new Error(`${profileFile} should be valid`);
+  profile = loaded.value;
+}
+const settings = resolveSettings(
+  profile,
+  { members: Number(values.members), days: Number(values.days), seed: Number(values.seed) },
+  validated.playbook,
+);
+
+/** Baseline: the bare kernel on a send / wait 1d / send journey, as packages/engine/scripts/bench-journey. */
+function kernelBaseline(members: number): number {
+  const pb = parse(`
+kith: 1
+id: baseline
+name: Baseline
+timezone: Asia/Shanghai
+channels: { tg: { use: telegram } }
+stages:
+  attract:
+    journeys:
+      - journey: welcome
+        on: member.joined
+        steps:
+          - { id: hi, send: { via: tg, text: "Welcome {{ member.name }}" } }
+          - { id: settle, wait: 1d }
+          - { id: nudge, send: { via: tg, text: "Day two" } }
+`) as ResolvedPlaybook;
+  const compiled = compilePlaybook(pb, { version: '1' });
+  const kernel: Kernel = {
+    tenant: 't',
+    current: compiled,
+    version: () => compiled,
+    mechanics: [],
+    options: { ...DEFAULT_KERNEL_OPTIONS, inboxSize: 0 },
+  };
+  const start = Date.parse('2026-03-02T01:00:00Z');
+  const states: MemberState[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < members; i++) {
+    const s = newMemberState('t', `m${i}`);
+    states.push(s);
+    const event = { tenant: 't', id: `j${i}`, type: 'member.joined', member: s.id, at: start, data: {} };
+    advance(kernel, s, { kind: 'event', event }, start);
+  }
+  for (const s of states) {
+    const w = s.instances[0]!.wait!;
+    const timer = { key: w.token, tenant: 't', member: s.id, at: w.until!, kind: 'wait' as const, name: w.token, data: null };
+    advance(kernel, s, { kind: 'timer', timer }, w.until!);
+  }
+  return (members * 3) / ((performance.now() - t0) / 1000);
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const baseline = kernelBaseline(100_000);
+
+let lastPrint = performance.now();
+const t0 = performance.now();
+const result = await simulate(validated.playbook, {
+  settings,
+  params: validated.params,
+  onProgress: ({ fraction, members }) => {
+    const now = performance.now();
+    if (now - lastPrint < 10_000) return;
+    lastPrint = now;
+    const rss = process.memoryUsage().rss / 2 ** 20;
+    console.error(
+      `  … ${(fraction * 100).toFixed(0)}% of virtual time, ${fmt(members)} members, ${((now - t0) / 1000).toFixed(0)} s, RSS ${fmt(rss)} MiB`,
+    );
+  },
+});
+const wall = (performance.now() - t0) / 1000;
+const peakRss = process.resourceUsage().maxRSS / 1024;
+const r = result.report;
+
+console.log(
+  `template: ${values.template}; ${fmt(settings.members)} organic members × ${settings.days} days, seed ${settings.seed}` +
+    `${profile === undefined ? ' (default profile)' : ' (simulation.yaml)'}`,
+);
+console.log(`members at the end          ${fmt(result.members)} (${fmt(r.activity.invited)} invited)`);
+console.log(`member-steps                ${fmt(result.memberSteps)}`);
+console.log(`wall time                   ${wall.toFixed(1)} s`);
+console.log(`member-steps/s              ${fmt(result.memberSteps / wall)}`);
+console.log(`members/s                   ${fmt(result.members / wall)}`);
+console.log(`peak RSS                    ${fmt(peakRss)} MiB`);
+console.log(`baseline: bare kernel       ${fmt(baseline)} member-steps/s (3-step journey, same run)`);
+console.log(
+  `funnel                      ${r.funnel.stages.map((s) => `${s.stage} ${fmt(s.reached)}`).join(' → ')}`,
+);
+console.log(
+  `messages                    ${r.channels.map((c) => `${c.channel} ${fmt(c.messages)}`).join(', ')}; ` +
+    `${fmt(r.violations.rateLimit)} rate-limit windows broken, ${fmt(r.violations.quietHours)} in quiet hours`,
+);

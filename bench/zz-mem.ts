@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolveSettings, simulate } from '@kith/engine';
+import { validatePlaybookFile, validateSimulationText } from '@kith/playbook';
+import v8 from 'node:v8';
+const dir = join(import.meta.dirname, '..', 'playbooks', 'mother-baby');
+const v = await validatePlaybookFile(join(dir, 'playbook.yaml'));
+const prof = validateSimulationText(readFileSync(join(dir,'simulation.yaml'),'utf8'), 'x').value;
+const settings = resolveSettings(prof, { members: Number(process.argv[2] ?? 20000) }, v.playbook!);
+const res = await simulate(v.playbook!, { settings, params: v.params });
+(globalThis as any).gc();
+console.log('members', res.members, 'heap/member', Math.round(process.memoryUsage().heapUsed / res.members), 'rss', Math.round(process.memoryUsage().rss/1e6));
+v8.writeHeapSnapshot('/tmp/sim.heapsnapshot');
