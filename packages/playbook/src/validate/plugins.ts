@@ -30,9 +30,15 @@ const relaxedCache = new WeakMap<object, object>();
 function relaxed(schema: object): object {
   let r = relaxedCache.get(schema);
   if (!r) {
-    const s = schema as { properties?: Record<string, { default?: unknown }>; required?: string[] };
+    const s = schema as {
+      properties?: Record<string, { default?: unknown }>;
+      required?: string[];
+      additionalProperties?: unknown;
+    };
     const required = (s.required ?? []).filter((k) => s.properties?.[k]?.default === undefined);
-    r = { ...schema, required };
+    // A key the plugin does not know is a typo in the playbook, never something it reads.
+    const closed = s.properties && s.additionalProperties === undefined ? { additionalProperties: false } : {};
+    r = { ...schema, required, ...closed };
     relaxedCache.set(schema, r);
   }
   return r;
