@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'] } },
+  resolve: { conditions: ['kith-source'] },
+  ssr: { resolve: { conditions: ['kith-source'] } },
   test: {
     include: [
       'packages/**/src/**/*.test.ts',

@@ -26,26 +26,49 @@ export function generatePlaybook(stepCount: number): string {
   let written = 0;
   for (const [si, stage] of stages.entries()) {
     lines.push(`  ${stage}:`, '    journeys:');
-    if (written >= stepCount) lines.push(`      - journey: tail${si}`, '        on: member.joined', '        steps:', '          - { id: only, score: 1 }');
+    if (written >= stepCount)
+      lines.push(
+        `      - journey: tail${si}`,
+        '        on: member.joined',
+        '        steps:',
+        '          - { id: only, score: 1 }',
+      );
     for (let j = si; j < journeys; j += stages.length) {
       if (written >= stepCount) break;
-      lines.push(`      - journey: j${j}`, `        on: { event: member.joined, filter: "event.entry == 'e${j}'" }`, '        steps:');
+      lines.push(
+        `      - journey: j${j}`,
+        `        on: { event: member.joined, filter: "event.entry == 'e${j}'" }`,
+        '        steps:',
+      );
       for (let k = 0; k < perJourney && written < stepCount; k++, written++) {
         const id = `s${k}`;
         switch (k % 5) {
           case 0:
-            lines.push(`          - id: ${id}`, `            send: { via: group, text: "Hello {{ member.name }} from {{ params.brand }} #${k}" }`);
+            lines.push(
+              `          - id: ${id}`,
+              `            send: { via: group, text: "Hello {{ member.name }} from {{ params.brand }} #${k}" }`,
+            );
             break;
           case 1:
             lines.push(`          - id: ${id}`, '            wait: 1d12h');
             break;
           case 2:
-            lines.push(`          - id: ${id}`, '            if: "member.messages == 0 && member.points < 100"', '            then:');
-            lines.push(`              - id: ${id}a`, '                send: { via: group, text: "Tell us about you?" }');
+            lines.push(
+              `          - id: ${id}`,
+              '            if: "member.messages == 0 && member.points < 100"',
+              '            then:',
+            );
+            lines.push(
+              `              - id: ${id}a`,
+              '                send: { via: group, text: "Tell us about you?" }',
+            );
             written++;
             break;
           case 3:
-            lines.push(`          - id: ${id}`, '            offer: { offer: box, via: group, text: "{{ offer.name }}: {{ checkout.url }}" }');
+            lines.push(
+              `          - id: ${id}`,
+              '            offer: { offer: box, via: group, text: "{{ offer.name }}: {{ checkout.url }}" }',
+            );
             break;
           default:
             lines.push(`          - id: ${id}`, '            score: { points: 5, reason: engaged }');

@@ -48,4 +48,6 @@ console.log(`playbook: ${steps} steps, ${text.split('\n').length} lines, ${kb} K
 console.log(`bare yaml.parse            ${b.toFixed(2)} ms`);
 console.log(`kith load + validate       ${f.toFixed(2)} ms`);
 console.log(`ratio (kith / bare parse)  ${(f / b).toFixed(2)}`);
-console.log(`validation beyond parsing  ${(f - b).toFixed(2)} ms = ${((f - b) / b).toFixed(2)} × the bare parse`);
+console.log(
+  `validation beyond parsing  ${(f - b).toFixed(2)} ms = ${((f - b) / b).toFixed(2)} × the bare parse`,
+);

@@ -9,6 +9,10 @@ import sandboxChannel from '@kith/channel-sandbox';
 import telegram from '@kith/channel-telegram';
 import webhook from '@kith/channel-webhook';
 import wecom from '@kith/channel-wecom';
+import { alipayPayments } from '@kith/payment-alipay';
+import { sandboxPayments } from '@kith/payment-sandbox';
+import { stripePayments } from '@kith/payment-stripe';
+import { wechatPayments } from '@kith/payment-wechatpay';
 import { type CatalogueEntry, type Plugin, pluginCatalogueEntry } from '@kith/sdk';
 
 /** Every first-party plugin, channels first. */
@@ -20,6 +24,10 @@ export const FIRST_PARTY_PLUGINS: readonly Plugin[] = [
   wecom,
   feishu,
   dingtalk,
+  sandboxPayments,
+  stripePayments,
+  wechatPayments,
+  alipayPayments,
 ];
 
 let entries: CatalogueEntry[] | undefined;

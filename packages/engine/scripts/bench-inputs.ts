@@ -1,7 +1,7 @@
 /**
  * Prints the cost of the commonest simulation input — a message from a member that starts no
  * journey — through the bare kernel. A figure, not a test:
- *   pnpm tsx --conditions=source packages/engine/scripts/bench-inputs.ts [members] [messagesEach]
+ *   pnpm tsx --conditions=kith-source packages/engine/scripts/bench-inputs.ts [members] [messagesEach]
  */
 import type { ResolvedPlaybook } from '@kith/playbook';
 import { parse } from 'yaml';

@@ -2,7 +2,7 @@
  * Prints member-steps per second for a simple 3-step journey (send, wait 1d, send) on the
  * in-memory adapters, through the full Runtime (ports, outbox, timers) and through the bare
  * kernel (`advance`). A figure, not a test:
- *   pnpm tsx --conditions=source packages/engine/scripts/bench-journey.ts [members] [kernel|runtime]
+ *   pnpm tsx --conditions=kith-source packages/engine/scripts/bench-journey.ts [members] [kernel|runtime]
  * (add `node --expose-gc --import tsx/esm` to also print heap per member).
  */
 

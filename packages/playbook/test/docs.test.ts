@@ -12,7 +12,7 @@ import {
 } from '../src/validate/variables.js';
 
 const DOCS = fileURLToPath(new URL('../../../docs/playbook-language.md', import.meta.url));
-const REGENERATE = 'cd packages/playbook && npx tsx --conditions=source scripts/write-docs.ts';
+const REGENERATE = 'cd packages/playbook && npx tsx --conditions=kith-source scripts/write-docs.ts';
 const docs = readFileSync(DOCS, 'utf8');
 
 /** Every ```yaml block, with the file name its first line may give (`# file: client.yaml`). */

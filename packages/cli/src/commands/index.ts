@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import pluginNew from './plugin-new.js';
+import simulate from './simulate.js';
 import test from './test.js';
 import validate from './validate.js';
 
@@ -8,4 +9,4 @@ import validate from './validate.js';
  * `src/commands/<name>.ts` default-exporting `defineCommand({...})` and add it here.
  * Nested commands use a space in `name` (`plugin new`) and may live in `src/commands/plugin-new.ts`.
  */
-export const commands: readonly Command[] = [validate, test, pluginNew];
+export const commands: readonly Command[] = [validate, test, simulate, pluginNew];

@@ -51,7 +51,7 @@ describe('kith plugin new', () => {
 
     await writeFile(
       join(dir, 'vitest.config.mjs'),
-      `export default { resolve: { conditions: ['source'] }, ssr: { resolve: { conditions: ['source'] } }, test: { include: ['src/**/*.test.ts'] } };\n`,
+      `export default { resolve: { conditions: ['kith-source'] }, ssr: { resolve: { conditions: ['kith-source'] } }, test: { include: ['src/**/*.test.ts'] } };\n`,
     );
     const vitest = join(repo, 'node_modules', 'vitest', 'vitest.mjs');
     const { stdout } = await run$(process.execPath, [vitest, 'run', '--root', dir, '--reporter', 'json'], {

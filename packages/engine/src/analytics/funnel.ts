@@ -154,6 +154,12 @@ export class FunnelTally {
     this.steps += run.log.length;
     if (c === undefined) return;
     this.countLog(c, run);
+    // a `goal` or `exit` step ends the run where it stands: it is not in the log, the run's position is
+    const last = c.journey.steps[run.pc];
+    if (last !== undefined && (last.kind === 'goal' || last.kind === 'exit')) {
+      c.done[last.pos]!++;
+      this.steps++;
+    }
     if (run.status === 'completed') c.completed++;
     else c.exited++;
     if (run.goal !== null) bump(c.goals, run.goal);

@@ -20,14 +20,23 @@ export interface QuietMoment {
   at: string;
   member: string | null;
   group: string | null;
-  /** `journey/step` that sent it, or the effect type for community messages. */
+  /** `journey/step` that sent it, or `community` for a mechanic's notice (a ritual, the covenant). */
   from: string;
+  /** Sent as critical (a receipt, the covenant on joining): it bypasses quiet hours on purpose. */
+  critical: boolean;
 }
 
 /** Quiet hours as minutes of the local day; `start > end` wraps midnight. */
 export interface QuietWindow {
   start: number;
   end: number;
+}
+
+/** The journey of an instance id (`member:journey:n` or `member:journey[key]:n`). */
+function journeyOf(instance: string): string {
+  const part = instance.split(':')[1] ?? instance;
+  const bracket = part.indexOf('[');
+  return bracket < 0 ? part : part.slice(0, bracket);
 }
 
 interface Window {
@@ -92,7 +101,7 @@ export interface ChannelUsage {
   perDay: number[];
   /** Every effect the channel carried out (sends, group changes, calls). */
   calls: number;
-  /** Group messages the playbook's `perGroup` cap held back, and dropped. */
+  /** Group messages the playbook's `perGroup` cap held back (each counted once), and dropped. */
   groupCap: { deferred: number; skipped: number };
   /** Messages still waiting (deferred) when the run ended. */
   pendingAtEnd: number;
@@ -110,7 +119,8 @@ export interface ChannelUsage {
     /** The first violating windows, in time order. */
     moments: LimitMoment[];
   }[];
-  quietHours: { messages: number; moments: QuietMoment[] };
+  /** Messages delivered in quiet hours; `critical` of them bypassed quiet hours on purpose. */
+  quietHours: { messages: number; critical: number; moments: QuietMoment[] };
 }
 
 /**
@@ -123,6 +133,7 @@ export class ChannelMeter {
   private group = 0;
   private calls = 0;
   private quiet = 0;
+  private quietCritical = 0;
   private readonly quietMoments: QuietMoment[] = [];
   private readonly perDay: Float64Array;
   private readonly counters: LimitCounter[];
@@ -167,6 +178,7 @@ export class ChannelMeter {
       const m = minuteOfDay(zone, at);
       if (q.start <= q.end ? m >= q.start && m < q.end : m >= q.start || m < q.end) {
         this.quiet++;
+        if (effect.data.critical === true) this.quietCritical++;
         if (this.quietMoments.length < this.maxMoments) {
           this.quietMoments.push({
             at: new Date(at).toISOString(),
@@ -174,8 +186,9 @@ export class ChannelMeter {
             group,
             from:
               effect.instance !== null && effect.step !== null
-                ? `${effect.instance.split(':')[1] ?? effect.instance}/${effect.step}`
-                : effect.type,
+                ? `${journeyOf(effect.instance)}/${effect.step}`
+                : 'community',
+            critical: effect.data.critical === true,
           });
         }
       }
@@ -204,7 +217,7 @@ export class ChannelMeter {
         over: c.over,
         moments: c.moments,
       })),
-      quietHours: { messages: this.quiet, moments: this.quietMoments },
+      quietHours: { messages: this.quiet, critical: this.quietCritical, moments: this.quietMoments },
     };
   }
 }

@@ -22,6 +22,8 @@ export class SimulatedProviders implements Effects {
   /** Effects carried out, by type. */
   readonly byType = new Map<string, number>();
   private readonly groupLogs = new Map<string, number[]>();
+  /** Messages the group cap held back at least once: each is counted once, however often it waits. */
+  private readonly heldBack = new WeakSet<Effect>();
 
   constructor(
     private readonly playbook: CompiledPlaybook,
@@ -47,7 +49,10 @@ export class SimulatedProviders implements Effects {
     if (gate === now) this.carry(effect, now);
     else if (gate === 'skip') this.meters.get(effect.target)!.groupSkipped++;
     else {
-      this.meters.get(effect.target)!.groupDeferred++;
+      if (!this.heldBack.has(effect)) {
+        this.heldBack.add(effect);
+        this.meters.get(effect.target)!.groupDeferred++;
+      }
       this.agenda.push(gate, ITEM.deliver, -1, effect);
     }
   }

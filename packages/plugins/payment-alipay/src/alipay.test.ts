@@ -1,5 +1,4 @@
 // first: lets Node load alipay-sdk's dependencies under this repo's `source` condition
-import './__fixtures__/third-party-conditions.js';
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import {
   answerWebhook,
@@ -18,7 +17,7 @@ import { beijing, type FakeAlipay, startFakeAlipay } from './fake-alipay.js';
 import { alipayPayments } from './plugin.js';
 
 let fake: FakeAlipay;
-let now = Date.UTC(2026, 4, 1, 4, 0, 0);
+const now = Date.UTC(2026, 4, 1, 4, 0, 0);
 const clock = { now: () => now };
 const kv = memoryKv(clock);
 let instance: PluginInstance;
@@ -31,13 +30,15 @@ const config = (extra: Record<string, unknown> = {}) => ({
   notifyUrl: 'https://kith.example/hooks/alipay',
   ...extra,
 });
-const ctx = (extra: Record<string, unknown> = {}) => createTestContext(alipayPayments, config(extra), { clock, kv });
+const ctx = (extra: Record<string, unknown> = {}) =>
+  createTestContext(alipayPayments, config(extra), { clock, kv });
 const payment = () => {
   const p = alipayPayments.capabilities.payment;
   if (p === null) throw new Error('no payment capability');
   return p;
 };
-const hook = (req: WebhookRequest, at = now) => handleWebhook(instance, req, { tenant: 't1', clock: { now: () => at } });
+const hook = (req: WebhookRequest, at = now) =>
+  handleWebhook(instance, req, { tenant: 't1', clock: { now: () => at } });
 
 function order(n: string, extra: Partial<CheckoutRequest> = {}): CheckoutRequest {
   return {
@@ -80,7 +81,11 @@ describe('checkout', () => {
       subject: '读书会年卡',
       body: JSON.stringify({ order: 'run-1@offer', member: 'lin' }),
     });
-    expect(req?.params).toMatchObject({ sign_type: 'RSA2', notify_url: 'https://kith.example/hooks/alipay', app_id: fake.appId });
+    expect(req?.params).toMatchObject({
+      sign_type: 'RSA2',
+      notify_url: 'https://kith.example/hooks/alipay',
+      app_id: fake.appId,
+    });
     expect(made.providerCheckoutId).toMatch(/^[0-9A-Za-z_]{1,64}$/);
   });
 
@@ -95,7 +100,10 @@ describe('checkout', () => {
   });
 
   it('page pay: a signed alipay.trade.page.pay URL on the gateway', async () => {
-    const made = await payment().checkout(ctx({ mode: 'page', returnUrl: 'https://kith.example/paid' }), order('3', { amount: 1 }));
+    const made = await payment().checkout(
+      ctx({ mode: 'page', returnUrl: 'https://kith.example/paid' }),
+      order('3', { amount: 1 }),
+    );
     const url = new URL(made.url);
     expect(`${url.origin}${url.pathname}`).toBe(fake.gateway);
     expect(url.searchParams.get('method')).toBe('alipay.trade.page.pay');
@@ -107,9 +115,16 @@ describe('checkout', () => {
     // the app's signature over every parameter but sign verifies with the app's public key
     const params = Object.fromEntries(url.searchParams);
     const { sign, ...rest } = params;
-    const content = Object.keys(rest).sort().map((k) => `${k}=${rest[k]}`).join('&');
+    const content = Object.keys(rest)
+      .sort()
+      .map((k) => `${k}=${rest[k]}`)
+      .join('&');
     const { createVerify, createPublicKey } = await import('node:crypto');
-    expect(createVerify('RSA-SHA256').update(content).verify(createPublicKey(fake.appPrivateKey), sign ?? '', 'base64')).toBe(true);
+    expect(
+      createVerify('RSA-SHA256')
+        .update(content)
+        .verify(createPublicKey(fake.appPrivateKey), sign ?? '', 'base64'),
+    ).toBe(true);
   });
 
   it('refuses a pre-sale hold and other currencies; maps gateway and auth failures', async () => {
@@ -132,7 +147,10 @@ describe('checkout', () => {
   });
 
   it('does not believe an answer signed with another key', async () => {
-    const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' });
+    const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    });
     const e = await payment()
       .checkout(ctx({ alipayPublicKey: String(foreign) }), order('8'))
       .catch((x: unknown) => x);
@@ -171,7 +189,10 @@ describe('notifications', () => {
       buyer_pay_amount: '99.90',
       seller_id: '2088102177649450',
     };
-    const content = Object.keys(params).sort().map((k) => `${k}=${params[k]}`).join('&');
+    const content = Object.keys(params)
+      .sort()
+      .map((k) => `${k}=${params[k]}`)
+      .join('&');
     const sign = createSign('RSA-SHA256').update(content, 'utf8').sign(fake.alipayPrivateKey, 'base64');
     const req = webhookRequest({
       headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
@@ -186,7 +207,14 @@ describe('notifications', () => {
           id: `ali:paid:${tradeNo}`,
           type: 'payment.succeeded',
           member: 'lin',
-          data: { orderId: 'run-10@offer', paymentId: tradeNo, amount: 9990, currency: 'CNY', provider: 'alipay', captured: true },
+          data: {
+            orderId: 'run-10@offer',
+            paymentId: tradeNo,
+            amount: 9990,
+            currency: 'CNY',
+            provider: 'alipay',
+            captured: true,
+          },
         },
       ],
     });
@@ -208,19 +236,34 @@ describe('notifications', () => {
   it('refuses a tampered body, a wrong key, another app, a stale notify_time and a replay; no event', async () => {
     const { notice, made } = await paid('11');
     const body = bodyText(notice);
-    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     const base = Object.fromEntries(new URLSearchParams(body));
     delete base.sign;
     delete base.sign_type;
     const later = now + 6 * 60_000;
     const outcomes = [
-      await hook(webhookRequest({ headers: notice.headers, body: body.replace('total_amount=99.90', 'total_amount=0.01') })),
+      await hook(
+        webhookRequest({
+          headers: notice.headers,
+          body: body.replace('total_amount=99.90', 'total_amount=0.01'),
+        }),
+      ),
       await hook(fake.notify(base, { signWith: otherKey })),
       await hook(fake.notify({ ...base, app_id: '2021999999999999' })),
       await hook(fake.notify({ ...base, notify_time: beijing(now - 301_000) })),
       await hook(notice, later),
-      await hook(webhookRequest({ headers: notice.headers, body: body.replace(/notify_time=[^&]+/, `notify_time=${encodeURIComponent(beijing(later))}`) }), later),
-      await hook(webhookRequest({ body: `out_trade_no=${made.providerCheckoutId}&trade_status=TRADE_SUCCESS` })),
+      await hook(
+        webhookRequest({
+          headers: notice.headers,
+          body: body.replace(/notify_time=[^&]+/, `notify_time=${encodeURIComponent(beijing(later))}`),
+        }),
+        later,
+      ),
+      await hook(
+        webhookRequest({ body: `out_trade_no=${made.providerCheckoutId}&trade_status=TRADE_SUCCESS` }),
+      ),
     ];
     expect(outcomes.map((o) => (o.status === 'rejected' ? o.reason : 'accepted'))).toEqual([
       'bad-signature',
@@ -239,26 +282,39 @@ describe('notifications', () => {
     const outs = await Promise.all(Array.from({ length: 5 }, () => hook(notice)));
     const ids = outs.flatMap((o) => (o.status === 'accepted' ? o.events.map((e) => e.id) : ['rejected']));
     const finished = await hook(
-      fake.notify({ ...Object.fromEntries(new URLSearchParams(bodyText(notice))), trade_status: 'TRADE_FINISHED', notify_time: beijing(now) }),
+      fake.notify({
+        ...Object.fromEntries(new URLSearchParams(bodyText(notice))),
+        trade_status: 'TRADE_FINISHED',
+        notify_time: beijing(now),
+      }),
     );
     expect(ids).toHaveLength(5);
-    expect(new Set([...ids, ...(finished.status === 'accepted' ? finished.events.map((e) => e.id) : [])])).toEqual(
-      new Set([`ali:paid:${tradeNo}`]),
-    );
+    expect(
+      new Set([...ids, ...(finished.status === 'accepted' ? finished.events.map((e) => e.id) : [])]),
+    ).toEqual(new Set([`ali:paid:${tradeNo}`]));
     expect(made.providerCheckoutId).toBe(outTradeNo('run-12@offer'));
   });
 
   it('an unpaid trade that closes is payment.failed', async () => {
     const made = await payment().checkout(ctx(), order('13'));
     const out = await hook(fake.close(made.providerCheckoutId));
-    expect(out).toMatchObject({ events: [{ type: 'payment.failed', data: { orderId: 'run-13@offer', reason: 'TRADE_CLOSED' } }] });
+    expect(out).toMatchObject({
+      events: [{ type: 'payment.failed', data: { orderId: 'run-13@offer', reason: 'TRADE_CLOSED' } }],
+    });
   });
 });
 
 describe('refunds', () => {
   it('partial, then the rest: out_request_no from Kith’s refund id, each reported once, the full one not a failure', async () => {
     const { tradeNo, made } = await paid('20');
-    const first = { order: 'run-20@offer', refund: 'rf-20-a', providerPaymentId: tradeNo, amount: 2990, currency: 'CNY', reason: '部分退款' };
+    const first = {
+      order: 'run-20@offer',
+      refund: 'rf-20-a',
+      providerPaymentId: tradeNo,
+      amount: 2990,
+      currency: 'CNY',
+      reason: '部分退款',
+    };
     expect(await payment().refund?.(ctx(), first)).toMatchObject({ status: 'succeeded' });
     expect(fake.requests.at(-1)).toMatchObject({
       method: 'alipay.trade.refund',
@@ -269,13 +325,20 @@ describe('refunds', () => {
     expect(fake.trades.get(made.providerCheckoutId)?.refunded).toBe(2990);
     const n1 = await hook(fake.refundNotice(outTradeNo('rf-20-a')));
     expect(n1).toMatchObject({
-      events: [{ type: 'payment.refunded', data: { orderId: 'run-20@offer', refundId: 'rf-20-a', amount: 2990, paymentId: tradeNo } }],
+      events: [
+        {
+          type: 'payment.refunded',
+          data: { orderId: 'run-20@offer', refundId: 'rf-20-a', amount: 2990, paymentId: tradeNo },
+        },
+      ],
     });
 
     await payment().refund?.(ctx(), { ...first, refund: 'rf-20-b', amount: 7000, reason: null });
     const n2 = await hook(fake.refundNotice(outTradeNo('rf-20-b')));
     // the trade is now TRADE_CLOSED, but with out_biz_no and refund_fee: a refund, not a failure
-    expect(n2).toMatchObject({ events: [{ type: 'payment.refunded', data: { refundId: 'rf-20-b', amount: 7000 } }] });
+    expect(n2).toMatchObject({
+      events: [{ type: 'payment.refunded', data: { refundId: 'rf-20-b', amount: 7000 } }],
+    });
     expect(await payment().query?.(ctx(), { order: 'run-20@offer', providerPaymentId: null })).toMatchObject({
       state: 'paid',
       amount: 9990,
@@ -290,6 +353,8 @@ describe('refunds', () => {
 
   it('query: a trade nobody scanned yet is pending', async () => {
     await payment().checkout(ctx(), order('21'));
-    expect(await payment().query?.(ctx(), { order: 'run-21@offer', providerPaymentId: null })).toMatchObject({ state: 'pending' });
+    expect(await payment().query?.(ctx(), { order: 'run-21@offer', providerPaymentId: null })).toMatchObject({
+      state: 'pending',
+    });
   });
 });

@@ -21,9 +21,12 @@ function bodyOf(order: string, member: string): string | undefined {
  * same number, and a repeated precreate of the same trade returns the same QR code.
  */
 export const checkout: PaymentCapability<AlipayConfig>['checkout'] = async (ctx, r) => {
-  if (r.currency.toUpperCase() !== 'CNY') throw PluginError.permanent(`Alipay charges CNY here, not ${r.currency}`);
+  if (r.currency.toUpperCase() !== 'CNY')
+    throw PluginError.permanent(`Alipay charges CNY here, not ${r.currency}`);
   if (r.capture === 'manual')
-    throw PluginError.permanent('Alipay precreate/page pay cannot hold a payment for later capture (pre-sale)');
+    throw PluginError.permanent(
+      'Alipay precreate/page pay cannot hold a payment for later capture (pre-sale)',
+    );
   const tradeNo = outTradeNo(r.order);
   await ctx.kv.set(tradeKey(tradeNo), { order: r.order, member: r.member } satisfies TradeRecord);
   const body = bodyOf(r.order, r.member);

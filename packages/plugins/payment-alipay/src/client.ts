@@ -45,16 +45,26 @@ const RETRY_SUB_CODES = new Set(['ACQ.SYSTEM_ERROR', 'aop.ACQ.SYSTEM_ERROR', 'is
 /** Alipay's public codes (10000 ok, 20000 unavailable, 20001 auth, 40001/40002/40004/40006) as PluginError kinds. */
 export function answerError(what: string, a: AlipayAnswer): PluginError {
   const code = a.sub_code ?? a.code;
-  const message = `${what}: ${a.code} ${a.msg}${a.sub_code ? ` ${a.sub_code} ${a.sub_msg ?? ''}` : ''}`.trim();
+  const message =
+    `${what}: ${a.code} ${a.msg}${a.sub_code ? ` ${a.sub_code} ${a.sub_msg ?? ''}` : ''}`.trim();
   if (a.code === '20000' || (a.sub_code !== undefined && RETRY_SUB_CODES.has(a.sub_code)))
     return PluginError.transient(message, { code });
-  if (a.code === '20001' || a.code === '40006' || /invalid-(signature|app-id)|invalid-auth/i.test(a.sub_code ?? ''))
+  if (
+    a.code === '20001' ||
+    a.code === '40006' ||
+    /invalid-(signature|app-id)|invalid-auth/i.test(a.sub_code ?? '')
+  )
     return PluginError.auth(message, { code });
   return PluginError.permanent(message, { code });
 }
 
 /** One `exec` with the answer's signature verified; transport and signature failures are transient. */
-export async function execute(ctx: Ctx, what: string, method: string, params: Record<string, unknown>): Promise<AlipayAnswer> {
+export async function execute(
+  ctx: Ctx,
+  what: string,
+  method: string,
+  params: Record<string, unknown>,
+): Promise<AlipayAnswer> {
   let a: AlipayAnswer;
   try {
     a = (await alipay(ctx).exec(method, params, { validateSign: true })) as unknown as AlipayAnswer;

@@ -79,17 +79,26 @@ export async function startFakeAlipay(options: { now?: () => number } = {}): Pro
   const appId = '2021000000000001';
   const requests: FakeAlipay['requests'] = [];
   const trades = new Map<string, Trade>();
-  const refunds = new Map<string, { answer: Record<string, unknown>; trade: Trade; amount: number; at: number }>();
+  const refunds = new Map<
+    string,
+    { answer: Record<string, unknown>; trade: Trade; amount: number; at: number }
+  >();
   let failure: 'server-error' | 'auth' | null = null;
   let seq = 0;
 
-  const fail = (sub_code: string, sub_msg: string, code = '40004', msg = 'Business Failed') => ({ code, msg, sub_code, sub_msg });
+  const fail = (sub_code: string, sub_msg: string, code = '40004', msg = 'Business Failed') => ({
+    code,
+    msg,
+    sub_code,
+    sub_msg,
+  });
 
   function handleMethod(method: string, biz: Record<string, unknown>): Record<string, unknown> {
     if (method === 'alipay.trade.precreate') {
       const no = String(biz.out_trade_no ?? '');
       const total = String(biz.total_amount ?? '');
-      if (!/^[0-9A-Za-z_]{1,64}$/.test(no)) return fail('isv.invalid-parameter', 'out_trade_no 格式错误', '40002', 'Invalid Arguments');
+      if (!/^[0-9A-Za-z_]{1,64}$/.test(no))
+        return fail('isv.invalid-parameter', 'out_trade_no 格式错误', '40002', 'Invalid Arguments');
       if (!/^\d+(\.\d{1,2})?$/.test(total) || fen(total) < 1)
         return fail('isv.invalid-parameter', 'total_amount 格式错误', '40002', 'Invalid Arguments');
       const seen = trades.get(no);
@@ -112,11 +121,19 @@ export async function startFakeAlipay(options: { now?: () => number } = {}): Pro
       return { code: '10000', msg: 'Success', out_trade_no: no, qr_code: t.qr_code };
     }
     const trade = [...trades.values()].find(
-      (t) => (biz.trade_no !== undefined && t.trade_no === biz.trade_no) || t.out_trade_no === biz.out_trade_no,
+      (t) =>
+        (biz.trade_no !== undefined && t.trade_no === biz.trade_no) || t.out_trade_no === biz.out_trade_no,
     );
     if (method === 'alipay.trade.query') {
       if (!trade || trade.trade_no === null) return fail('ACQ.TRADE_NOT_EXIST', '交易不存在');
-      return { code: '10000', msg: 'Success', trade_no: trade.trade_no, out_trade_no: trade.out_trade_no, trade_status: trade.status, total_amount: trade.total };
+      return {
+        code: '10000',
+        msg: 'Success',
+        trade_no: trade.trade_no,
+        out_trade_no: trade.out_trade_no,
+        trade_status: trade.status,
+        total_amount: trade.total,
+      };
     }
     if (method === 'alipay.trade.refund') {
       if (!trade || trade.trade_no === null) return fail('ACQ.TRADE_NOT_EXIST', '交易不存在');
@@ -125,8 +142,10 @@ export async function startFakeAlipay(options: { now?: () => number } = {}): Pro
       if (seen) return { ...seen.answer, fund_change: 'N' };
       if (trade.status !== 'TRADE_SUCCESS') return fail('ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
       const amount = String(biz.refund_amount ?? '');
-      if (!/^\d+(\.\d{1,2})?$/.test(amount)) return fail('isv.invalid-parameter', 'refund_amount 格式错误', '40002', 'Invalid Arguments');
-      if (trade.refunded + fen(amount) > fen(trade.total)) return fail('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
+      if (!/^\d+(\.\d{1,2})?$/.test(amount))
+        return fail('isv.invalid-parameter', 'refund_amount 格式错误', '40002', 'Invalid Arguments');
+      if (trade.refunded + fen(amount) > fen(trade.total))
+        return fail('ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
       trade.refunded += fen(amount);
       if (trade.refunded === fen(trade.total)) trade.status = 'TRADE_CLOSED';
       const answer = {
@@ -148,7 +167,10 @@ export async function startFakeAlipay(options: { now?: () => number } = {}): Pro
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const url = new URL(req.url ?? '/', 'http://fake');
-    const params: Params = { ...Object.fromEntries(url.searchParams), ...Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))) };
+    const params: Params = {
+      ...Object.fromEntries(url.searchParams),
+      ...Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8'))),
+    };
     const method = params.method ?? '';
     const biz = params.biz_content ? (JSON.parse(params.biz_content) as Record<string, unknown>) : {};
     requests.push({ method, biz, params });
@@ -164,7 +186,13 @@ export async function startFakeAlipay(options: { now?: () => number } = {}): Pro
       failure !== 'auth' &&
       sign !== undefined &&
       createVerify('RSA-SHA256')
-        .update(Object.keys(rest).sort().map((k) => `${k}=${rest[k]}`).join('&'), 'utf8')
+        .update(
+          Object.keys(rest)
+            .sort()
+            .map((k) => `${k}=${rest[k]}`)
+            .join('&'),
+          'utf8',
+        )
         .verify(app.publicKey, sign, 'base64');
     const answer = signedOk
       ? handleMethod(method, biz)
@@ -188,10 +216,19 @@ export async function startFakeAlipay(options: { now?: () => number } = {}): Pro
   const { port } = server.address() as AddressInfo;
 
   const notify: FakeAlipay['notify'] = (params, o = {}) => {
-    const all: Params = { charset: 'utf-8', version: '1.0', app_id: appId, notify_type: 'trade_status_sync', ...params };
+    const all: Params = {
+      charset: 'utf-8',
+      version: '1.0',
+      app_id: appId,
+      notify_type: 'trade_status_sync',
+      ...params,
+    };
     const sign = signParams(all, o.signWith ?? ali.privateKey, ['sign', 'sign_type']);
     const body = new URLSearchParams({ ...all, sign_type: 'RSA2', sign }).toString();
-    return webhookRequest({ headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body });
+    return webhookRequest({
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body,
+    });
   };
 
   function tradeParams(t: Trade): Params {

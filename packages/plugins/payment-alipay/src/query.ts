@@ -1,5 +1,5 @@
 import { type PaymentCapability, type PaymentState, PluginError, parseMinor } from '@kith/sdk';
-import { alipay, answerError, type AlipayAnswer, outTradeNo } from './client.js';
+import { type AlipayAnswer, alipay, answerError, outTradeNo } from './client.js';
 import type { AlipayConfig } from './config.js';
 
 const STATES: Readonly<Record<string, PaymentState>> = {
@@ -22,7 +22,10 @@ export const query: NonNullable<PaymentCapability<AlipayConfig>['query']> = asyn
   try {
     a = (await alipay(ctx).exec(
       'alipay.trade.query',
-      { bizContent: r.providerPaymentId === null ? { out_trade_no: tradeNo } : { trade_no: r.providerPaymentId } },
+      {
+        bizContent:
+          r.providerPaymentId === null ? { out_trade_no: tradeNo } : { trade_no: r.providerPaymentId },
+      },
       { validateSign: true },
     )) as unknown as AlipayAnswer;
   } catch (e) {
@@ -31,7 +34,14 @@ export const query: NonNullable<PaymentCapability<AlipayConfig>['query']> = asyn
   const refunds = (await ctx.kv.get<Record<string, number>>(refundsKey(tradeNo))) ?? {};
   const refunded = Object.values(refunds).reduce((x, y) => x + y, 0);
   if (a.sub_code === 'ACQ.TRADE_NOT_EXIST')
-    return { order: r.order, state: 'pending', providerPaymentId: null, amount: 0, currency: 'CNY', refunded };
+    return {
+      order: r.order,
+      state: 'pending',
+      providerPaymentId: null,
+      amount: 0,
+      currency: 'CNY',
+      refunded,
+    };
   if (a.code !== '10000') throw answerError('query', a);
   const status = String(a.trade_status);
   return {

@@ -18,7 +18,8 @@ export const refundKey = (requestNo: string): string => `refund:${requestNo}`;
  * afterwards reports `payment.refunded`.
  */
 export const refund: NonNullable<PaymentCapability<AlipayConfig>['refund']> = async (ctx, r) => {
-  if (r.currency.toUpperCase() !== 'CNY') throw PluginError.permanent(`Alipay refunds CNY here, not ${r.currency}`);
+  if (r.currency.toUpperCase() !== 'CNY')
+    throw PluginError.permanent(`Alipay refunds CNY here, not ${r.currency}`);
   const requestNo = outRequestNo(r.refund);
   const a = await execute(ctx, 'refund', 'alipay.trade.refund', {
     bizContent: {
@@ -29,7 +30,11 @@ export const refund: NonNullable<PaymentCapability<AlipayConfig>['refund']> = as
     },
   });
   const tradeNo = String(a.out_trade_no ?? '');
-  await ctx.kv.set(refundKey(requestNo), { refund: r.refund, amount: r.amount, tradeNo } satisfies RefundRecord);
+  await ctx.kv.set(refundKey(requestNo), {
+    refund: r.refund,
+    amount: r.amount,
+    tradeNo,
+  } satisfies RefundRecord);
   const seen = (await ctx.kv.get<Record<string, number>>(refundsKey(tradeNo))) ?? {};
   await ctx.kv.set(refundsKey(tradeNo), { ...seen, [requestNo]: r.amount });
   return { providerRefundId: `${String(a.trade_no)}:${requestNo}`, status: 'succeeded' };

@@ -1,10 +1,10 @@
 import {
   type InboundEvent,
   type PluginContext,
+  parseMinor,
   paymentFailed,
   paymentRefunded,
   paymentSucceeded,
-  parseMinor,
   type WebhookHandler,
   type WebhookRequest,
 } from '@kith/sdk';
@@ -33,7 +33,8 @@ export function beijingTime(s: string | undefined): number {
 async function tradeOf(ctx: Ctx, p: Params): Promise<TradeRecord | null> {
   try {
     const b = JSON.parse(p.body ?? '') as Partial<TradeRecord>;
-    if (typeof b.order === 'string' && typeof b.member === 'string') return { order: b.order, member: b.member };
+    if (typeof b.order === 'string' && typeof b.member === 'string')
+      return { order: b.order, member: b.member };
   } catch {
     // not ours, or too long to carry: fall back to kv
   }
@@ -45,12 +46,20 @@ async function tradeOf(ctx: Ctx, p: Params): Promise<TradeRecord | null> {
  * trade's cumulative `refund_fee`: the refund's own amount is what `refund` recorded, or else the
  * cumulative total less the other refunds known for the trade.
  */
-async function refundAmount(ctx: Ctx, p: Params, requestNo: string, rec: RefundRecord | undefined): Promise<number | null> {
+async function refundAmount(
+  ctx: Ctx,
+  p: Params,
+  requestNo: string,
+  rec: RefundRecord | undefined,
+): Promise<number | null> {
   if (rec !== undefined) return rec.amount;
   const total = parseMinor(p.refund_fee ?? '', 'CNY');
   if (total === null) return null;
   const known = (await ctx.kv.get<Record<string, number>>(refundsKey(p.out_trade_no ?? ''))) ?? {};
-  const others = Object.entries(known).reduce((sum, [no, amount]) => (no === requestNo ? sum : sum + amount), 0);
+  const others = Object.entries(known).reduce(
+    (sum, [no, amount]) => (no === requestNo ? sum : sum + amount),
+    0,
+  );
   return total - others;
 }
 
@@ -93,7 +102,14 @@ async function eventsOf(ctx: Ctx, p: Params): Promise<InboundEvent[]> {
     ];
   }
   if (status === 'TRADE_CLOSED')
-    return [paymentFailed({ ...base, id: `closed:${tradeNo}`, at: beijingTime(p.gmt_close) || beijingTime(p.notify_time), reason: 'TRADE_CLOSED' })];
+    return [
+      paymentFailed({
+        ...base,
+        id: `closed:${tradeNo}`,
+        at: beijingTime(p.gmt_close) || beijingTime(p.notify_time),
+        reason: 'TRADE_CLOSED',
+      }),
+    ];
   return [];
 }
 
@@ -107,8 +123,10 @@ export const webhook: WebhookHandler<AlipayConfig> = {
   async verify(ctx, request) {
     const p = paramsOf(request);
     if (!p.sign) return { ok: false, reason: 'missing-signature', message: 'no sign parameter' };
-    if (!alipay(ctx).checkNotifySignV2(p)) return { ok: false, reason: 'bad-signature', message: 'sign does not verify' };
-    if (p.app_id !== ctx.config.appId) return { ok: false, reason: 'bad-signature', message: `app_id ${p.app_id} is not ours` };
+    if (!alipay(ctx).checkNotifySignV2(p))
+      return { ok: false, reason: 'bad-signature', message: 'sign does not verify' };
+    if (p.app_id !== ctx.config.appId)
+      return { ok: false, reason: 'bad-signature', message: `app_id ${p.app_id} is not ours` };
     const tolerance = (ctx.config.notifyToleranceSeconds ?? 300) * 1000;
     if (checkTimestamp(beijingTime(p.notify_time), ctx.clock.now(), tolerance) !== 'ok')
       return { ok: false, reason: 'stale', message: `notify_time ${p.notify_time} is outside the window` };

@@ -1,13 +1,15 @@
 import { BaseUrl, Secret, type Static, Type } from '@kith/sdk';
 
-const Rate = (description: string) => Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0, description }));
+const Rate = (description: string) =>
+  Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 0, description }));
 const Duration = (fallback: string, description: string) =>
   Type.Optional(Type.String({ pattern: '^(\\d+(ms|s|m|h|d))+$', default: fallback, description }));
 
 export const SandboxConfig = Type.Object({
   baseUrl: BaseUrl('http://127.0.0.1:4010'),
   webhookSecret: Secret({
-    description: 'Standard Webhooks secret (whsec_…) shared with the sandbox service, which signs its events with it',
+    description:
+      'Standard Webhooks secret (whsec_…) shared with the sandbox service, which signs its events with it',
   }),
   outcome: Type.Optional(
     Type.Union([Type.Literal('pay'), Type.Literal('fail'), Type.Literal('ask')], {

@@ -5,7 +5,12 @@ import type { SandboxConfig } from './config.js';
 type Capability = PaymentCapability<SandboxConfig>;
 
 export const query: NonNullable<Capability['query']> = async (ctx, r) => {
-  const c = await sandboxCall<CheckoutView>(ctx, 'query', 'GET', `/v1/checkouts/${encodeURIComponent(r.order)}`);
+  const c = await sandboxCall<CheckoutView>(
+    ctx,
+    'query',
+    'GET',
+    `/v1/checkouts/${encodeURIComponent(r.order)}`,
+  );
   return {
     order: r.order,
     state: c.state,
@@ -30,9 +35,15 @@ export const refund: NonNullable<Capability['refund']> = async (ctx, r) => {
 };
 
 export const capture: NonNullable<Capability['capture']> = async (ctx, r) => {
-  await sandboxCall(ctx, 'capture', 'POST', `/v1/payments/${encodeURIComponent(r.providerPaymentId)}/capture`, {
-    amount: r.amount,
-  });
+  await sandboxCall(
+    ctx,
+    'capture',
+    'POST',
+    `/v1/payments/${encodeURIComponent(r.providerPaymentId)}/capture`,
+    {
+      amount: r.amount,
+    },
+  );
   return { providerPaymentId: r.providerPaymentId };
 };
 

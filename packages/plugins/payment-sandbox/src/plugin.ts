@@ -8,7 +8,8 @@ export const sandboxPayments = definePlugin({
   name: 'payment-sandbox',
   version: '1.0.0',
   displayName: 'Payment sandbox',
-  description: 'Pays, fails or refunds by rule, deterministically per order: for demos, tests and simulation.',
+  description:
+    'Pays, fails or refunds by rule, deterministically per order: for demos, tests and simulation.',
   contextVersion: CONTEXT_VERSION,
   config: SandboxConfig,
   capabilities: {

@@ -62,7 +62,11 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function createSandboxProvider(options: { secret: string; clock?: PluginClock; baseUrl?: string }): SandboxProvider {
+export function createSandboxProvider(options: {
+  secret: string;
+  clock?: PluginClock;
+  baseUrl?: string;
+}): SandboxProvider {
   const clock = options.clock ?? { now: () => Date.now() };
   const baseUrl = options.baseUrl ?? 'http://sandbox.local';
   const checkouts = new Map<string, Checkout>(); // by order
@@ -72,8 +76,19 @@ export function createSandboxProvider(options: { secret: string; clock?: PluginC
   const log: SandboxEvent[] = [];
   let handedOut = 0;
 
-  function emit(id: string, at: number, type: SandboxEvent['type'], c: Checkout, data: Record<string, unknown>) {
-    log.push({ id, at, type, data: { orderId: c.order, paymentId: c.payment, member: c.member, currency: c.currency, ...data } });
+  function emit(
+    id: string,
+    at: number,
+    type: SandboxEvent['type'],
+    c: Checkout,
+    data: Record<string, unknown>,
+  ) {
+    log.push({
+      id,
+      at,
+      type,
+      data: { orderId: c.order, paymentId: c.payment, member: c.member, currency: c.currency, ...data },
+    });
   }
 
   function settle(c: Checkout, outcome: 'pay' | 'fail', at: number) {
@@ -84,16 +99,26 @@ export function createSandboxProvider(options: { secret: string; clock?: PluginC
       return;
     }
     c.state = c.capture === 'manual' ? 'authorized' : 'paid';
-    emit(`evt_pay_${c.id}`, at, 'payment.succeeded', c, { amount: c.amount, captured: c.capture !== 'manual' });
+    emit(`evt_pay_${c.id}`, at, 'payment.succeeded', c, {
+      amount: c.amount,
+      captured: c.capture !== 'manual',
+    });
     const refundAt = c.plan.refundAt;
-    if (refundAt !== null) schedule.push({ at: refundAt, run: () => refund(c, `auto-${c.id}`, c.amount, refundAt) });
+    if (refundAt !== null)
+      schedule.push({ at: refundAt, run: () => refund(c, `auto-${c.id}`, c.amount, refundAt) });
   }
 
-  function refund(c: Checkout, refundId: string, amount: number, at: number): { id: string; amount: number; body: unknown } | string {
+  function refund(
+    c: Checkout,
+    refundId: string,
+    amount: number,
+    at: number,
+  ): { id: string; amount: number; body: unknown } | string {
     const seen = c.refunds.get(refundId);
     if (seen) return seen;
     if (c.state !== 'paid') return `payment ${c.payment} is ${c.state}, not paid`;
-    if (c.refunded + amount > c.amount) return `refund of ${amount} exceeds the ${c.amount - c.refunded} left`;
+    if (c.refunded + amount > c.amount)
+      return `refund of ${amount} exceeds the ${c.amount - c.refunded} left`;
     c.refunded += amount;
     const id = `re_${short(`${c.payment}:${refundId}`)}`;
     const body = { id, refund: refundId, payment: c.payment, amount, status: 'pending' };
@@ -105,12 +130,17 @@ export function createSandboxProvider(options: { secret: string; clock?: PluginC
 
   function runDue(now: number) {
     schedule.sort((a, b) => a.at - b.at);
-    while (schedule.length > 0 && (schedule[0]?.at ?? Number.POSITIVE_INFINITY) <= now) schedule.shift()?.run();
+    while (schedule.length > 0 && (schedule[0]?.at ?? Number.POSITIVE_INFINITY) <= now)
+      schedule.shift()?.run();
   }
 
   function sign(e: SandboxEvent, now: number): WebhookRequest {
     const body = JSON.stringify({ type: e.type, timestamp: new Date(e.at).toISOString(), data: e.data });
-    const headers = standardWebhookHeaders(options.secret, { id: e.id, timestamp: Math.floor(now / 1000), body });
+    const headers = standardWebhookHeaders(options.secret, {
+      id: e.id,
+      timestamp: Math.floor(now / 1000),
+      body,
+    });
     return webhookRequest({ headers: { ...headers, 'content-type': 'application/json' }, body });
   }
 
@@ -131,12 +161,16 @@ export function createSandboxProvider(options: { secret: string; clock?: PluginC
     if (key === null) return problem(400, 'idempotency_key_required', 'Idempotency-Key header is required');
     const b = JSON.parse(raw) as Record<string, unknown>;
     const seen = byKey.get(key);
-    if (seen) return seen.fingerprint === raw ? json(200, view(seen)) : problem(422, 'idempotency_mismatch', 'key reused with other parameters');
+    if (seen)
+      return seen.fingerprint === raw
+        ? json(200, view(seen))
+        : problem(422, 'idempotency_mismatch', 'key reused with other parameters');
     const amount = b.amount;
     if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount < 0)
       return problem(400, 'invalid_amount', 'amount must be a non-negative integer of minor units');
     const order = String(b.order ?? '');
-    if (order === '' || checkouts.has(order)) return problem(409, 'order_exists', `order '${order}' already has a checkout`);
+    if (order === '' || checkouts.has(order))
+      return problem(409, 'order_exists', `order '${order}' already has a checkout`);
     const plan = b.plan as Plan;
     const c: Checkout = {
       id: `cs_${short(order)}`,
@@ -179,7 +213,8 @@ export function createSandboxProvider(options: { secret: string; clock?: PluginC
     const method = request.method.toUpperCase();
     const raw = method === 'GET' ? '' : await request.text();
     runDue(clock.now());
-    if (method === 'POST' && path === '/v1/checkouts') return createCheckout(request.headers.get('idempotency-key'), raw);
+    if (method === 'POST' && path === '/v1/checkouts')
+      return createCheckout(request.headers.get('idempotency-key'), raw);
     let m = /^\/v1\/checkouts\/(.+)$/.exec(path);
     if (method === 'GET' && m) {
       const c = checkouts.get(decodeURIComponent(m[1] ?? ''));
@@ -207,7 +242,12 @@ export function createSandboxProvider(options: { secret: string; clock?: PluginC
       const amount = b.amount;
       if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0)
         return problem(400, 'invalid_amount', 'amount must be a positive integer of minor units');
-      const r = refund(c, String(b.refund ?? request.headers.get('idempotency-key') ?? ''), amount, clock.now());
+      const r = refund(
+        c,
+        String(b.refund ?? request.headers.get('idempotency-key') ?? ''),
+        amount,
+        clock.now(),
+      );
       return typeof r === 'string' ? problem(409, 'not_refundable', r) : json(200, r.body);
     }
     m = /^\/pay\/(.+)$/.exec(path);
@@ -217,7 +257,10 @@ export function createSandboxProvider(options: { secret: string; clock?: PluginC
       if (method === 'POST') {
         const action = new URLSearchParams(raw).get('action');
         if (action === 'pay' || action === 'fail') settle(c, action, clock.now());
-        return new Response(null, { status: 303, headers: { location: `/pay/${encodeURIComponent(c.order)}` } });
+        return new Response(null, {
+          status: 303,
+          headers: { location: `/pay/${encodeURIComponent(c.order)}` },
+        });
       }
       return page(c);
     }

@@ -16,26 +16,32 @@ import {
   type WebhookRequest,
   webhookRequest,
 } from '@kith/sdk/webhook';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sandboxPayments } from './plugin.js';
 import { planFor, unit } from './rules.js';
 import { type SandboxServer, startSandboxServer } from './server.js';
 
 const secret = generateWebhookSecret();
 let server: SandboxServer;
-let now = Date.UTC(2026, 4, 1, 12, 0, 0);
+const now = Date.UTC(2026, 4, 1, 12, 0, 0);
 const clock = { now: () => now };
 const kv = memoryKv(clock);
 let instance: PluginInstance;
 
-const config = (extra: Record<string, unknown> = {}) => ({ baseUrl: server.url, webhookSecret: secret, ...extra });
-const ctx = (extra: Record<string, unknown> = {}) => createTestContext(sandboxPayments, config(extra), { clock, kv });
+const config = (extra: Record<string, unknown> = {}) => ({
+  baseUrl: server.url,
+  webhookSecret: secret,
+  ...extra,
+});
+const ctx = (extra: Record<string, unknown> = {}) =>
+  createTestContext(sandboxPayments, config(extra), { clock, kv });
 const payment = () => {
   const p = sandboxPayments.capabilities.payment;
   if (p === null) throw new Error('no payment capability');
   return p;
 };
-const hook = (req: WebhookRequest, at = now) => handleWebhook(instance, req, { tenant: 't1', clock: { now: () => at } });
+const hook = (req: WebhookRequest, at = now) =>
+  handleWebhook(instance, req, { tenant: 't1', clock: { now: () => at } });
 
 function order(n: string, extra: Partial<CheckoutRequest> = {}): CheckoutRequest {
   return {
@@ -59,18 +65,27 @@ async function deliverDue(at = now) {
 }
 
 beforeAll(async () => {
-  server = await startSandboxServer({ secret, intervalMs: 60_000 });
-  // the service plays out plans by the test's clock
-  Object.defineProperty(server.provider, 'clockNow', { value: clock.now });
+  server = await startSandboxServer({ secret, intervalMs: 60_000, clock });
   const r = instantiatePlugin({ id: 'pay', plugin: sandboxPayments, with: config(), kv });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   instance = r.instance;
 });
 afterAll(() => server.close());
+// each test starts with nothing due: what an earlier test left is handed out and dropped
+beforeEach(() => {
+  server.provider.due(now);
+});
 
 describe('rules', () => {
   it('decide by a hash of the order id: the same order, the same fate; shares approach the rates', () => {
-    const cfg = { baseUrl: 'x', webhookSecret: secret, failRate: 0.3, refundRate: 0.2, payAfter: '2m', refundAfter: '1d' };
+    const cfg = {
+      baseUrl: 'x',
+      webhookSecret: secret,
+      failRate: 0.3,
+      refundRate: 0.2,
+      payAfter: '2m',
+      refundAfter: '1d',
+    };
     expect(planFor(cfg, 'o-1', 0)).toEqual(planFor(cfg, 'o-1', 0));
     const plans = Array.from({ length: 1000 }, (_, i) => planFor(cfg, `order-${i}`, 0));
     const failed = plans.filter((p) => p.outcome === 'fail').length;
@@ -107,7 +122,13 @@ describe('checkout', () => {
     expect(paid).toMatchObject({
       type: 'payment.succeeded',
       member: 'ola',
-      data: { orderId: 'run-2@offer', amount: 4500, currency: 'EUR', captured: true, provider: 'payment-sandbox' },
+      data: {
+        orderId: 'run-2@offer',
+        amount: 4500,
+        currency: 'EUR',
+        captured: true,
+        provider: 'payment-sandbox',
+      },
     });
     expect(paid?.id).toMatch(/^pay:evt_pay_cs_/);
   });
@@ -122,8 +143,14 @@ describe('checkout', () => {
     expect(await deliverDue()).toEqual([]);
     const page = await fetch(made.url);
     expect(await page.text()).toContain('Pay 45.00 EUR');
-    await fetch(made.url, { method: 'POST', body: new URLSearchParams({ action: 'pay' }), redirect: 'manual' });
-    expect(await deliverDue()).toMatchObject([{ type: 'payment.succeeded', data: { orderId: 'run-4@offer' } }]);
+    await fetch(made.url, {
+      method: 'POST',
+      body: new URLSearchParams({ action: 'pay' }),
+      redirect: 'manual',
+    });
+    expect(await deliverDue()).toMatchObject([
+      { type: 'payment.succeeded', data: { orderId: 'run-4@offer' } },
+    ]);
   });
 });
 
@@ -140,13 +167,19 @@ describe('webhook', () => {
       await hook(webhookRequest({ headers: good.headers, body: body.replace('4500', '1') })),
       await hook(
         webhookRequest({
-          headers: { ...good.headers, 'webhook-signature': signStandardWebhook(other, { id, timestamp: ts, body }) },
+          headers: {
+            ...good.headers,
+            'webhook-signature': signStandardWebhook(other, { id, timestamp: ts, body }),
+          },
           body,
         }),
       ),
       await hook(server.provider.signed(id, now - 301_000)),
       await hook(good, now + 6 * 60_000),
-      await hook(webhookRequest({ headers: { ...good.headers, 'webhook-timestamp': String(ts + 360) }, body }), now + 360_000),
+      await hook(
+        webhookRequest({ headers: { ...good.headers, 'webhook-timestamp': String(ts + 360) }, body }),
+        now + 360_000,
+      ),
     ];
     expect(outcomes.map((o) => (o.status === 'rejected' ? o.reason : 'accepted'))).toEqual([
       'bad-signature',
@@ -167,14 +200,44 @@ describe('refunds, holds and query', () => {
   it('partial refund with Kith’s refund id, then the rest; beyond is refused', async () => {
     await payment().checkout(ctx(), order('20'));
     const [paid] = await deliverDue();
-    const pid = String(paid?.data.paymentId);
-    await payment().refund?.(ctx(), { order: 'run-20@offer', refund: 'rf-1', providerPaymentId: pid, amount: 1000, currency: 'EUR', reason: null });
-    await payment().refund?.(ctx(), { order: 'run-20@offer', refund: 'rf-1', providerPaymentId: pid, amount: 1000, currency: 'EUR', reason: null });
-    expect(await deliverDue()).toMatchObject([{ type: 'payment.refunded', data: { refundId: 'rf-1', amount: 1000, paymentId: pid } }]);
-    await payment().refund?.(ctx(), { order: 'run-20@offer', refund: 'rf-2', providerPaymentId: pid, amount: 3500, currency: 'EUR', reason: null });
+    const pid = String(paid?.data?.paymentId);
+    await payment().refund?.(ctx(), {
+      order: 'run-20@offer',
+      refund: 'rf-1',
+      providerPaymentId: pid,
+      amount: 1000,
+      currency: 'EUR',
+      reason: null,
+    });
+    await payment().refund?.(ctx(), {
+      order: 'run-20@offer',
+      refund: 'rf-1',
+      providerPaymentId: pid,
+      amount: 1000,
+      currency: 'EUR',
+      reason: null,
+    });
+    expect(await deliverDue()).toMatchObject([
+      { type: 'payment.refunded', data: { refundId: 'rf-1', amount: 1000, paymentId: pid } },
+    ]);
+    await payment().refund?.(ctx(), {
+      order: 'run-20@offer',
+      refund: 'rf-2',
+      providerPaymentId: pid,
+      amount: 3500,
+      currency: 'EUR',
+      reason: null,
+    });
     expect(await deliverDue()).toMatchObject([{ data: { refundId: 'rf-2', amount: 3500 } }]);
     const over = await payment()
-      .refund?.(ctx(), { order: 'run-20@offer', refund: 'rf-3', providerPaymentId: pid, amount: 1, currency: 'EUR', reason: null })
+      .refund?.(ctx(), {
+        order: 'run-20@offer',
+        refund: 'rf-3',
+        providerPaymentId: pid,
+        amount: 1,
+        currency: 'EUR',
+        reason: null,
+      })
       .catch((e: unknown) => e);
     expect(isPluginError(over) && over.kind).toBe('permanent');
     expect(await payment().query?.(ctx(), { order: 'run-20@offer', providerPaymentId: null })).toMatchObject({
@@ -196,10 +259,17 @@ describe('refunds, holds and query', () => {
     await payment().checkout(ctx(), order('22', { capture: 'manual' }));
     await payment().checkout(ctx(), order('23', { capture: 'manual' }));
     const held = await deliverDue();
-    expect(held.map((e) => e.data.captured)).toEqual([false, false]);
-    const [a, b] = held.map((e) => String(e.data.paymentId));
-    expect(await payment().query?.(ctx(), { order: 'run-22@offer', providerPaymentId: a ?? null })).toMatchObject({ state: 'authorized' });
-    await payment().capture?.(ctx(), { order: 'run-22@offer', providerPaymentId: a ?? '', amount: 4500, currency: 'EUR' });
+    expect(held.map((e) => e.data?.captured)).toEqual([false, false]);
+    const [a, b] = held.map((e) => String(e.data?.paymentId));
+    expect(
+      await payment().query?.(ctx(), { order: 'run-22@offer', providerPaymentId: a ?? null }),
+    ).toMatchObject({ state: 'authorized' });
+    await payment().capture?.(ctx(), {
+      order: 'run-22@offer',
+      providerPaymentId: a ?? '',
+      amount: 4500,
+      currency: 'EUR',
+    });
     await payment().void?.(ctx(), { order: 'run-23@offer', providerPaymentId: b ?? '' });
     expect(server.provider.state('run-22@offer')?.state).toBe('paid');
     expect(server.provider.state('run-23@offer')?.state).toBe('voided');
@@ -223,9 +293,13 @@ describe('the server delivers to a webhook URL', () => {
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/pay`;
-    const s = await startSandboxServer({ secret, webhookUrl: target, intervalMs: 60_000 });
+    const s = await startSandboxServer({ secret, webhookUrl: target, intervalMs: 60_000, clock });
     try {
-      const c = createTestContext(sandboxPayments, { baseUrl: s.url, webhookSecret: secret }, { kv: memoryKv() });
+      const c = createTestContext(
+        sandboxPayments,
+        { baseUrl: s.url, webhookSecret: secret },
+        { clock, kv: memoryKv(clock) },
+      );
       await payment().checkout(c, order('30'));
       expect(await s.deliver()).toBe(0);
       expect(await s.deliver()).toBe(1);

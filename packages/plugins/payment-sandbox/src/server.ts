@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PluginClock } from '@kith/sdk';
 import { bodyText, type WebhookRequest } from '@kith/sdk/webhook';
 import { createSandboxProvider, type SandboxProvider } from './provider.js';
 
@@ -12,6 +13,8 @@ export interface SandboxServerOptions {
   webhookUrl?: string;
   /** How often due events are played out and delivered. */
   intervalMs?: number;
+  /** The service's time (a simulation's virtual clock); the wall clock by default. */
+  clock?: PluginClock;
 }
 
 export interface SandboxServer {
@@ -63,7 +66,11 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   url = `http://${host}:${(server.address() as AddressInfo).port}`;
-  const ready = createSandboxProvider({ secret: options.secret, baseUrl: url });
+  const ready = createSandboxProvider({
+    secret: options.secret,
+    baseUrl: url,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   provider = ready;
 
   async function deliver(): Promise<number> {

@@ -25,7 +25,8 @@ const int = (v: unknown): number => (typeof v === 'number' ? v : Number.NaN);
  * builders as the real providers; the event id is the `webhook-id`, stable across redeliveries.
  */
 export const webhook: WebhookHandler<SandboxConfig> = {
-  verify: (ctx, request) => verifyStandardWebhook(request, { secret: ctx.config.webhookSecret, now: ctx.clock.now() }),
+  verify: (ctx, request) =>
+    verifyStandardWebhook(request, { secret: ctx.config.webhookSecret, now: ctx.clock.now() }),
 
   async parse(_ctx, request) {
     const e = (bodyJson(request) ?? {}) as Envelope;
@@ -40,7 +41,12 @@ export const webhook: WebhookHandler<SandboxConfig> = {
     };
     let event: InboundEvent | null = null;
     if (e.type === 'payment.succeeded')
-      event = paymentSucceeded({ ...base, amount: int(d.amount), currency: str(d.currency), captured: d.captured !== false });
+      event = paymentSucceeded({
+        ...base,
+        amount: int(d.amount),
+        currency: str(d.currency),
+        captured: d.captured !== false,
+      });
     else if (e.type === 'payment.failed') event = paymentFailed({ ...base, reason: str(d.reason) || null });
     else if (e.type === 'payment.refunded')
       event = paymentRefunded({

@@ -10,7 +10,7 @@ import type { StripeConfig } from './config.js';
 export function stripeClient(ctx: PluginContext<StripeConfig>): Stripe {
   const url = new URL(ctx.config.baseUrl);
   const protocol = url.protocol === 'http:' ? 'http' : 'https';
-  return new Stripe(ctx.config.secretKey, {
+  return new Stripe(ctx.config.apiKey, {
     host: url.hostname,
     port: url.port || (protocol === 'http' ? 80 : 443),
     protocol,
@@ -30,7 +30,10 @@ export function stripeError(e: unknown, what: string): PluginError {
     const retryAfter = Number(e.headers?.['retry-after']);
     return PluginError.rateLimited(message, Number.isFinite(retryAfter) ? retryAfter * 1000 : 1000, detail);
   }
-  if (e instanceof Stripe.errors.StripeAuthenticationError || e instanceof Stripe.errors.StripePermissionError)
+  if (
+    e instanceof Stripe.errors.StripeAuthenticationError ||
+    e instanceof Stripe.errors.StripePermissionError
+  )
     return PluginError.auth(message, detail);
   if (e instanceof Stripe.errors.StripeConnectionError || status === null || status >= 500)
     return PluginError.transient(message, detail);

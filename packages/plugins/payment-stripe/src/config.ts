@@ -2,9 +2,12 @@ import { BaseUrl, Secret, type Static, Type } from '@kith/sdk';
 
 export const StripeConfig = Type.Object({
   baseUrl: BaseUrl('https://api.stripe.com'),
-  secretKey: Secret({ description: 'Secret API key (sk_live_… or sk_test_…), from Dashboard → Developers → API keys' }),
+  apiKey: Secret({
+    description: 'Secret API key (sk_live_… or sk_test_…), from Dashboard → Developers → API keys',
+  }),
   webhookSecret: Secret({
-    description: "Signing secret of the webhook endpoint (whsec_…), shown on the endpoint's page in the Dashboard",
+    description:
+      "Signing secret of the webhook endpoint (whsec_…), shown on the endpoint's page in the Dashboard",
   }),
   successUrl: Type.String({
     format: 'uri',

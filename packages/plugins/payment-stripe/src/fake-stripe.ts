@@ -54,7 +54,12 @@ export function parseForm(body: string): Json {
   return root;
 }
 
-function stripeErr(status: number, type: string, message: string, code?: string): { status: number; body: Json } {
+function stripeErr(
+  status: number,
+  type: string,
+  message: string,
+  code?: string,
+): { status: number; body: Json } {
   return { status, body: { error: { type, message, ...(code ? { code } : {}) } } };
 }
 
@@ -101,14 +106,24 @@ export async function startFakeStripe(options: { now?: () => number } = {}): Pro
     return expand.includes('latest_charge') ? { ...pi, latest_charge: chargeOf(pi) ?? null } : { ...pi };
   }
 
-  function route(method: string, path: string, p: Json, query: URLSearchParams): { status: number; body: Json } {
+  function route(
+    method: string,
+    path: string,
+    p: Json,
+    query: URLSearchParams,
+  ): { status: number; body: Json } {
     const expand = query.getAll('expand[]').concat(Array.isArray(p.expand) ? (p.expand as string[]) : []);
     if (method === 'POST' && path === '/v1/checkout/sessions') {
       const items = p.line_items as Json[] | undefined;
       const price = (items?.[0]?.price_data ?? {}) as Json;
       const amount = Number(price.unit_amount);
       if (!items || !/^\d+$/.test(String(price.unit_amount)))
-        return stripeErr(400, 'invalid_request_error', 'Invalid integer: unit_amount', 'parameter_invalid_integer');
+        return stripeErr(
+          400,
+          'invalid_request_error',
+          'Invalid integer: unit_amount',
+          'parameter_invalid_integer',
+        );
       if (p.mode !== 'payment') return stripeErr(400, 'invalid_request_error', 'mode must be payment here');
       const pid = (p.payment_intent_data ?? {}) as Json;
       const pi: Intent = {
@@ -149,7 +164,9 @@ export async function startFakeStripe(options: { now?: () => number } = {}): Pro
     let m = /^\/v1\/checkout\/sessions\/([^/]+)$/.exec(path);
     if (method === 'GET' && m) {
       const s = sessions.get(m[1] ?? '');
-      return s ? { status: 200, body: s } : stripeErr(404, 'invalid_request_error', 'No such checkout session', 'resource_missing');
+      return s
+        ? { status: 200, body: s }
+        : stripeErr(404, 'invalid_request_error', 'No such checkout session', 'resource_missing');
     }
     m = /^\/v1\/payment_intents\/([^/]+)(?:\/(capture|cancel))?$/.exec(path);
     if (m) {
@@ -158,9 +175,15 @@ export async function startFakeStripe(options: { now?: () => number } = {}): Pro
       if (method === 'GET' && m[2] === undefined) return { status: 200, body: intentView(pi, expand) };
       if (method === 'POST' && m[2] === 'capture') {
         if (pi.status !== 'requires_capture')
-          return stripeErr(400, 'invalid_request_error', `This PaymentIntent could not be captured because it has a status of ${pi.status}.`, 'payment_intent_unexpected_state');
+          return stripeErr(
+            400,
+            'invalid_request_error',
+            `This PaymentIntent could not be captured because it has a status of ${pi.status}.`,
+            'payment_intent_unexpected_state',
+          );
         const amount = p.amount_to_capture === undefined ? pi.amount_capturable : Number(p.amount_to_capture);
-        if (amount > pi.amount_capturable) return stripeErr(400, 'invalid_request_error', 'amount_to_capture too large');
+        if (amount > pi.amount_capturable)
+          return stripeErr(400, 'invalid_request_error', 'amount_to_capture too large');
         pi.status = 'succeeded';
         pi.amount_received = amount;
         pi.amount_capturable = 0;
@@ -170,7 +193,12 @@ export async function startFakeStripe(options: { now?: () => number } = {}): Pro
       }
       if (method === 'POST' && m[2] === 'cancel') {
         if (pi.status === 'succeeded')
-          return stripeErr(400, 'invalid_request_error', 'You cannot cancel this PaymentIntent because it has a status of succeeded.', 'payment_intent_unexpected_state');
+          return stripeErr(
+            400,
+            'invalid_request_error',
+            'You cannot cancel this PaymentIntent because it has a status of succeeded.',
+            'payment_intent_unexpected_state',
+          );
         pi.status = 'canceled';
         pi.amount_capturable = 0;
         pi.cancellation_reason = String(p.cancellation_reason ?? 'requested_by_customer');
@@ -182,11 +210,23 @@ export async function startFakeStripe(options: { now?: () => number } = {}): Pro
       if (!pi) return stripeErr(404, 'invalid_request_error', 'No such payment_intent', 'resource_missing');
       const ch = chargeOf(pi);
       if (pi.status !== 'succeeded' || !ch)
-        return stripeErr(400, 'invalid_request_error', 'This PaymentIntent does not have a successful charge to refund.', 'charge_not_refundable');
-      const amount = p.amount === undefined ? pi.amount_received - Number(ch.amount_refunded) : Number(p.amount);
-      if (!Number.isSafeInteger(amount) || amount <= 0) return stripeErr(400, 'invalid_request_error', 'Invalid integer: amount');
+        return stripeErr(
+          400,
+          'invalid_request_error',
+          'This PaymentIntent does not have a successful charge to refund.',
+          'charge_not_refundable',
+        );
+      const amount =
+        p.amount === undefined ? pi.amount_received - Number(ch.amount_refunded) : Number(p.amount);
+      if (!Number.isSafeInteger(amount) || amount <= 0)
+        return stripeErr(400, 'invalid_request_error', 'Invalid integer: amount');
       if (Number(ch.amount_refunded) + amount > pi.amount_received)
-        return stripeErr(400, 'invalid_request_error', `Refund amount (${amount}) is greater than unrefunded amount on charge`, 'amount_too_large');
+        return stripeErr(
+          400,
+          'invalid_request_error',
+          `Refund amount (${amount}) is greater than unrefunded amount on charge`,
+          'amount_too_large',
+        );
       ch.amount_refunded = Number(ch.amount_refunded) + amount;
       ch.refunded = ch.amount_refunded === pi.amount_received;
       const refund: Json = {
@@ -231,7 +271,12 @@ export async function startFakeStripe(options: { now?: () => number } = {}): Pro
     }
     if (failure === 'rate-limited') {
       failure = null;
-      const e = stripeErr(429, 'invalid_request_error', 'Too many requests hit the API too quickly.', 'rate_limit');
+      const e = stripeErr(
+        429,
+        'invalid_request_error',
+        'Too many requests hit the API too quickly.',
+        'rate_limit',
+      );
       return send(e.status, e.body, { 'retry-after': '2' });
     }
     if (failure === 'server-error') {
@@ -244,7 +289,11 @@ export async function startFakeStripe(options: { now?: () => number } = {}): Pro
       const seen = idempotent.get(key);
       if (seen) {
         if (seen.fingerprint !== fingerprint) {
-          const e = stripeErr(400, 'idempotency_error', `Keys for idempotent requests can only be used with the same parameters they were first used with.`);
+          const e = stripeErr(
+            400,
+            'idempotency_error',
+            `Keys for idempotent requests can only be used with the same parameters they were first used with.`,
+          );
           return send(e.status, e.body);
         }
         return send(seen.status, seen.body, { 'idempotent-replayed': 'true' });
@@ -287,7 +336,11 @@ export async function startFakeStripe(options: { now?: () => number } = {}): Pro
     if (!pi) throw new Error(`no intent for ${sessionId}`);
     if (outcome === 'declined') {
       pi.status = 'requires_payment_method';
-      pi.last_payment_error = { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' };
+      pi.last_payment_error = {
+        code: 'card_declined',
+        decline_code: 'generic_decline',
+        message: 'Your card was declined.',
+      };
       return event('payment_intent.payment_failed', { ...pi });
     }
     const ch: Json = {
@@ -334,7 +387,11 @@ export async function startFakeStripe(options: { now?: () => number } = {}): Pro
         secret: o.secret ?? webhookSecret,
         timestamp: o.timestamp ?? seconds(),
       });
-      return webhookRequest({ path: '/', headers: { 'Stripe-Signature': signature, 'content-type': 'application/json' }, body: payload });
+      return webhookRequest({
+        path: '/',
+        headers: { 'Stripe-Signature': signature, 'content-type': 'application/json' },
+        body: payload,
+      });
     },
     chargeRefunded(piId) {
       const pi = intents.get(piId);

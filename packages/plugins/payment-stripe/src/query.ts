@@ -26,18 +26,30 @@ export const query: NonNullable<PaymentCapability<StripeConfig>['query']> = asyn
   let amount = 0;
   if (piId === null) {
     const sessionId = await ctx.kv.get<string>(sessionKey(r.order));
-    if (sessionId === undefined) throw PluginError.permanent(`no checkout session known for order ${r.order}`);
-    const session = await call('retrieve checkout session', () => stripe.checkout.sessions.retrieve(sessionId));
+    if (sessionId === undefined)
+      throw PluginError.permanent(`no checkout session known for order ${r.order}`);
+    const session = await call('retrieve checkout session', () =>
+      stripe.checkout.sessions.retrieve(sessionId),
+    );
     piId = idOf(session.payment_intent);
     currency = session.currency;
     amount = session.amount_total ?? 0;
     if (piId === null) {
       const state: PaymentState = session.status === 'expired' ? 'failed' : 'pending';
-      return { order: r.order, state, providerPaymentId: null, amount, currency: (currency ?? '').toUpperCase(), refunded: 0 };
+      return {
+        order: r.order,
+        state,
+        providerPaymentId: null,
+        amount,
+        currency: (currency ?? '').toUpperCase(),
+        refunded: 0,
+      };
     }
   }
   const id = piId;
-  const pi = await call('retrieve payment intent', () => stripe.paymentIntents.retrieve(id, { expand: ['latest_charge'] }));
+  const pi = await call('retrieve payment intent', () =>
+    stripe.paymentIntents.retrieve(id, { expand: ['latest_charge'] }),
+  );
   const charge = pi.latest_charge;
   const refunded = charge !== null && typeof charge === 'object' ? charge.amount_refunded : 0;
   return {

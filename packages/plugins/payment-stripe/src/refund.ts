@@ -13,7 +13,11 @@ export const refund: NonNullable<PaymentCapability<StripeConfig>['refund']> = as
       {
         payment_intent: r.providerPaymentId,
         amount: r.amount,
-        metadata: { [META.order]: r.order, [META.refund]: r.refund, ...(r.reason ? { kith_reason: r.reason } : {}) },
+        metadata: {
+          [META.order]: r.order,
+          [META.refund]: r.refund,
+          ...(r.reason ? { kith_reason: r.reason } : {}),
+        },
       },
       { idempotencyKey: `kith-refund-${r.refund}` },
     ),

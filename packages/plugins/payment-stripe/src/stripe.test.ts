@@ -16,14 +16,14 @@ import { type FakeStripe, startFakeStripe } from './fake-stripe.js';
 import { stripePayments } from './plugin.js';
 
 let fake: FakeStripe;
-let now = Date.UTC(2026, 4, 1, 12, 0, 0);
+const now = Date.UTC(2026, 4, 1, 12, 0, 0);
 const clock = { now: () => now };
 const kv = memoryKv(clock);
 let instance: PluginInstance;
 
 const config = () => ({
   baseUrl: fake.baseUrl,
-  secretKey: '${secrets.STRIPE_KEY}',
+  apiKey: '${secrets.STRIPE_KEY}',
   webhookSecret: '${secrets.STRIPE_WHSEC}',
   successUrl: 'https://kith.example/paid?session={CHECKOUT_SESSION_ID}',
 });
@@ -31,7 +31,7 @@ const secrets = () => ({ STRIPE_KEY: fake.secretKey, STRIPE_WHSEC: fake.webhookS
 
 function ctx(idempotencyKey: string | null = null) {
   const c = config();
-  const resolved = { ...c, secretKey: fake.secretKey, webhookSecret: fake.webhookSecret };
+  const resolved = { ...c, apiKey: fake.secretKey, webhookSecret: fake.webhookSecret };
   return createTestContext(stripePayments, resolved, { clock, kv, idempotencyKey });
 }
 
@@ -61,12 +61,22 @@ const hook = (req: WebhookRequest) => handleWebhook(instance, req, { tenant: 't1
 async function paidSession(n: string, extra: Partial<CheckoutRequest> = {}) {
   const made = await payment().checkout(ctx(), order(n, extra));
   const event = fake.complete(made.providerCheckoutId);
-  return { made, event, pi: String((event.data as { object: { payment_intent: string } }).object.payment_intent) };
+  return {
+    made,
+    event,
+    pi: String((event.data as { object: { payment_intent: string } }).object.payment_intent),
+  };
 }
 
 beforeAll(async () => {
   fake = await startFakeStripe({ now: clock.now });
-  const r = instantiatePlugin({ id: 'stripe', plugin: stripePayments, with: config(), secrets: secrets(), kv });
+  const r = instantiatePlugin({
+    id: 'stripe',
+    plugin: stripePayments,
+    with: config(),
+    secrets: secrets(),
+    kv,
+  });
   if (!r.ok) throw new Error(JSON.stringify(r.issues));
   instance = r.instance;
 });
@@ -137,7 +147,14 @@ describe('webhook', () => {
           id: `stripe:${event.id}`,
           type: 'payment.succeeded',
           member: 'ann',
-          data: { orderId: 'ord-10', paymentId: pi, amount: 1999, currency: 'USD', provider: 'stripe', captured: true },
+          data: {
+            orderId: 'ord-10',
+            paymentId: pi,
+            amount: 1999,
+            currency: 'USD',
+            provider: 'stripe',
+            captured: true,
+          },
         },
       ],
     });
@@ -146,7 +163,10 @@ describe('webhook', () => {
   it('refuses a tampered body, a wrong key, a stale timestamp and a replay, producing no event', async () => {
     const { event } = await paidSession('11');
     const good = fake.signed(event);
-    const tampered = { ...good, body: new TextEncoder().encode(new TextDecoder().decode(good.body).replace('1999', '1')) };
+    const tampered = {
+      ...good,
+      body: new TextEncoder().encode(new TextDecoder().decode(good.body).replace('1999', '1')),
+    };
     const wrongKey = fake.signed(event, { secret: 'whsec_someone_else' });
     const stale = fake.signed(event, { timestamp: Math.floor(now / 1000) - 301 });
     // a replay: the request captured now, sent again six minutes later…
@@ -157,7 +177,10 @@ describe('webhook', () => {
     const header = captured.headers['stripe-signature'] ?? '';
     const refreshed = {
       ...captured,
-      headers: { ...captured.headers, 'stripe-signature': header.replace(/t=\d+/, `t=${Math.floor(later / 1000)}`) },
+      headers: {
+        ...captured.headers,
+        'stripe-signature': header.replace(/t=\d+/, `t=${Math.floor(later / 1000)}`),
+      },
     };
     const outcomes = [
       await hook(tampered),
@@ -231,7 +254,12 @@ describe('refunds', () => {
     const out1 = await hook(fake.signed(fake.chargeRefunded(pi)));
     expect(out1).toMatchObject({
       status: 'accepted',
-      events: [{ type: 'payment.refunded', data: { orderId: 'ord-20', refundId: 'rf-a', amount: 500, paymentId: pi } }],
+      events: [
+        {
+          type: 'payment.refunded',
+          data: { orderId: 'ord-20', refundId: 'rf-a', amount: 500, paymentId: pi },
+        },
+      ],
     });
 
     await payment().refund?.(ctx(), {
@@ -244,7 +272,7 @@ describe('refunds', () => {
     });
     const out2 = await hook(fake.signed(fake.chargeRefunded(pi)));
     const events = out2.status === 'accepted' ? out2.events : [];
-    expect(events.map((e) => [e.data.refundId, e.data.amount])).toEqual([
+    expect(events.map((e) => [e.data?.refundId, e.data?.amount])).toEqual([
       ['rf-b', 1499],
       ['rf-a', 500],
     ]);
@@ -256,7 +284,14 @@ describe('refunds', () => {
       refunded: 1999,
     });
     const over = await payment()
-      .refund?.(ctx(), { order: 'ord-20', refund: 'rf-c', providerPaymentId: pi, amount: 1, currency: 'USD', reason: null })
+      .refund?.(ctx(), {
+        order: 'ord-20',
+        refund: 'rf-c',
+        providerPaymentId: pi,
+        amount: 1,
+        currency: 'USD',
+        reason: null,
+      })
       .catch((e: unknown) => e);
     expect(isPluginError(over) && over.kind).toBe('permanent');
   });
@@ -266,7 +301,9 @@ describe('pre-sale holds', () => {
   it('a held payment is reported uncaptured, then captured', async () => {
     const { event, pi } = await paidSession('30', { capture: 'manual' });
     const out = await hook(fake.signed(event));
-    expect(out).toMatchObject({ events: [{ type: 'payment.succeeded', data: { captured: false, amount: 1999 } }] });
+    expect(out).toMatchObject({
+      events: [{ type: 'payment.succeeded', data: { captured: false, amount: 1999 } }],
+    });
     expect(await payment().query?.(ctx(), { order: 'ord-30', providerPaymentId: null })).toMatchObject({
       state: 'authorized',
       providerPaymentId: pi,
@@ -310,10 +347,15 @@ describe('pre-sale holds', () => {
     };
     expect(await deliverer.deliver(effect, 1)).toEqual({ ok: true });
     expect(fake.intent(pi)).toMatchObject({ status: 'canceled', amount_capturable: 0 });
-    expect(await payment().query?.(ctx(), { order: 'ord-31', providerPaymentId: pi })).toMatchObject({ state: 'voided' });
+    expect(await payment().query?.(ctx(), { order: 'ord-31', providerPaymentId: pi })).toMatchObject({
+      state: 'voided',
+    });
   });
 
   it('the catalogue advertises holds and refunds', () => {
-    expect(pluginCatalogueEntry(stripePayments).capabilities.payment).toMatchObject({ holds: true, refunds: true });
+    expect(pluginCatalogueEntry(stripePayments).capabilities.payment).toMatchObject({
+      holds: true,
+      refunds: true,
+    });
   });
 });

@@ -72,7 +72,10 @@ async function sessionEvents(event: Stripe.Event, session: Stripe.Checkout.Sessi
  * refunds. Each succeeded refund becomes one event keyed by the refund id: the same refund,
  * reported again by the next partial refund's event, dedupes in the engine.
  */
-async function refundEvents(ctx: PluginContext<StripeConfig>, charge: Stripe.Charge): Promise<InboundEvent[]> {
+async function refundEvents(
+  ctx: PluginContext<StripeConfig>,
+  charge: Stripe.Charge,
+): Promise<InboundEvent[]> {
   const paymentId = idOf(charge.payment_intent);
   if (paymentId === null) return [];
   const stripe = stripeClient(ctx);

@@ -1,7 +1,7 @@
 import { type PluginContext, PluginError } from '@kith/sdk';
 import { checkTimestamp } from '@kith/sdk/webhook';
-import { nonce, publicKeyOf, rsaSign, rsaVerify, signedMessage } from './crypto.js';
 import type { WechatPayConfig } from './config.js';
+import { nonce, publicKeyOf, rsaSign, rsaVerify, signedMessage } from './crypto.js';
 
 type Ctx = PluginContext<WechatPayConfig>;
 
@@ -16,9 +16,9 @@ export const WINDOW_MS = 5 * 60_000;
 export function authorization(ctx: Ctx, method: string, canonicalUrl: string, body: string): string {
   const ts = String(Math.floor(ctx.clock.now() / 1000));
   const n = nonce();
-  const signature = rsaSign(signedMessage(method, canonicalUrl, ts, n, body), ctx.config.merchantPrivateKey);
+  const signature = rsaSign(signedMessage(method, canonicalUrl, ts, n, body), ctx.config.privateKey);
   const c = ctx.config;
-  return `WECHATPAY2-SHA256-RSA2048 mchid="${c.mchid}",nonce_str="${n}",timestamp="${ts}",serial_no="${c.merchantSerialNo}",signature="${signature}"`;
+  return `WECHATPAY2-SHA256-RSA2048 mchid="${c.mchId}",nonce_str="${n}",timestamp="${ts}",serial_no="${c.certSerial}",signature="${signature}"`;
 }
 
 /** The platform key with this serial, or null: a serial we do not know is never trusted. */
@@ -40,7 +40,10 @@ export function checkWechatSignature(
   const { timestamp, nonce: n, signature, serial } = headers;
   if (!timestamp || !n || !signature || !serial)
     return { reason: 'missing-signature', message: 'Wechatpay-Timestamp/Nonce/Signature/Serial required' };
-  if (!/^\d+$/.test(timestamp) || checkTimestamp(Number(timestamp) * 1000, ctx.clock.now(), WINDOW_MS) !== 'ok')
+  if (
+    !/^\d+$/.test(timestamp) ||
+    checkTimestamp(Number(timestamp) * 1000, ctx.clock.now(), WINDOW_MS) !== 'ok'
+  )
     return { reason: 'stale', message: `Wechatpay-Timestamp ${timestamp} is outside the 5-minute window` };
   const key = platformKey(ctx, serial);
   if (key === null) return { reason: 'bad-signature', message: `unknown Wechatpay-Serial ${serial}` };
@@ -60,9 +63,11 @@ const TRANSIENT_CODES = new Set(['SYSTEM_ERROR', 'SYSTEMERROR', 'BANK_ERROR', 'F
 function errorOf(status: number, body: ErrorBody, what: string): PluginError {
   const code = body.code ?? null;
   const message = `${what}: ${status} ${code ?? ''} ${body.message ?? ''}`.trim();
-  if (status === 429 || code === 'FREQUENCY_LIMITED') return PluginError.rateLimited(message, 1000, { status, code });
+  if (status === 429 || code === 'FREQUENCY_LIMITED')
+    return PluginError.rateLimited(message, 1000, { status, code });
   if (status === 401 || code === 'SIGN_ERROR') return PluginError.auth(message, { status, code });
-  if (status >= 500 || (code !== null && TRANSIENT_CODES.has(code))) return PluginError.transient(message, { status, code });
+  if (status >= 500 || (code !== null && TRANSIENT_CODES.has(code)))
+    return PluginError.transient(message, { status, code });
   return PluginError.permanent(message, { status, code });
 }
 

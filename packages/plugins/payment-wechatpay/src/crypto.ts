@@ -65,7 +65,9 @@ export function decryptResource(resource: EncryptedResource, apiV3Key: string): 
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(resource.nonce, 'utf8'));
     decipher.setAAD(Buffer.from(resource.associated_data ?? '', 'utf8'));
     decipher.setAuthTag(data.subarray(data.length - 16));
-    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
+      'utf8',
+    );
   } catch {
     return null;
   }
@@ -85,5 +87,7 @@ export function outTradeNo(order: string): string {
 
 /** `out_refund_no` (≤ 64 of `[0-9A-Za-z_-|*@]`) for Kith's refund id, hashed when it does not fit. */
 export function outRefundNo(refund: string): string {
-  return REFUND_NO.test(refund) ? refund : `k${createHash('sha256').update(refund).digest('hex').slice(0, 40)}`;
+  return REFUND_NO.test(refund)
+    ? refund
+    : `k${createHash('sha256').update(refund).digest('hex').slice(0, 40)}`;
 }

@@ -29,10 +29,10 @@ export interface FakeTrade {
 export interface FakeWechatPay {
   baseUrl: string;
   config: {
-    mchid: string;
-    appid: string;
-    merchantSerialNo: string;
-    merchantPrivateKey: string;
+    mchId: string;
+    appId: string;
+    certSerial: string;
+    privateKey: string;
     apiV3Key: string;
     platformKeys: { serial: string; pem: string }[];
   };
@@ -71,7 +71,12 @@ export function encryptResource(plain: string, apiV3Key: string, associatedData:
   const cipher = createCipheriv('aes-256-gcm', Buffer.from(apiV3Key, 'utf8'), Buffer.from(iv, 'utf8'));
   cipher.setAAD(Buffer.from(associatedData, 'utf8'));
   const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-  return { algorithm: 'AEAD_AES_256_GCM', ciphertext: data.toString('base64'), associated_data: associatedData, nonce: iv };
+  return {
+    algorithm: 'AEAD_AES_256_GCM',
+    ciphertext: data.toString('base64'),
+    associated_data: associatedData,
+    nonce: iv,
+  };
 }
 
 const AUTH = /^WECHATPAY2-SHA256-RSA2048 (.+)$/;
@@ -93,10 +98,10 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
   const merchant = rsaPair();
   const platform = rsaPair();
   const config = {
-    mchid: '1900000109',
-    appid: 'wxd678efh567hg6787',
-    merchantSerialNo: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
-    merchantPrivateKey: merchant.privateKey,
+    mchId: '1900000109',
+    appId: 'wxd678efh567hg6787',
+    certSerial: '5157F09EFDC096DE15EBE81A47057A7232F1B8E1',
+    privateKey: merchant.privateKey,
     apiV3Key: 'Kith0Fake0APIv3Key0000000000000A',
     platformKeys: [{ serial: 'PUB_KEY_ID_0119000001092025000100000000', pem: platform.publicKey }],
   };
@@ -115,8 +120,8 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
 
   function tradeView(t: FakeTrade): Json {
     return {
-      appid: config.appid,
-      mchid: config.mchid,
+      appid: config.appId,
+      mchid: config.mchId,
       out_trade_no: t.out_trade_no,
       ...(t.transaction_id ? { transaction_id: t.transaction_id } : {}),
       trade_state: t.trade_state,
@@ -129,10 +134,16 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
   function order(kind: 'native' | 'jsapi', raw: string, b: Json): { status: number; body: Json } {
     const amount = (b.amount ?? {}) as Json;
     const no = String(b.out_trade_no ?? '');
-    if (b.appid !== config.appid || b.mchid !== config.mchid) return error(400, 'PARAM_ERROR', 'appid和mch_id不匹配');
-    if (!/^[0-9A-Za-z_\-|*]{6,32}$/.test(no)) return error(400, 'PARAM_ERROR', '商户订单号 out_trade_no 格式错误');
+    if (b.appid !== config.appId || b.mchid !== config.mchId)
+      return error(400, 'PARAM_ERROR', 'appid和mch_id不匹配');
+    if (!/^[0-9A-Za-z_\-|*]{6,32}$/.test(no))
+      return error(400, 'PARAM_ERROR', '商户订单号 out_trade_no 格式错误');
     if (!Number.isSafeInteger(amount.total) || Number(amount.total) < 1)
-      return error(400, 'PARAM_ERROR', '输入源“/body/amount/total”映射到值字段“总金额”字符串规则校验失败，值应为整数');
+      return error(
+        400,
+        'PARAM_ERROR',
+        '输入源“/body/amount/total”映射到值字段“总金额”字符串规则校验失败，值应为整数',
+      );
     if ((amount.currency ?? 'CNY') !== 'CNY') return error(400, 'PARAM_ERROR', '币种不支持');
     if (typeof b.description !== 'string' || typeof b.notify_url !== 'string')
       return error(400, 'PARAM_ERROR', '缺少参数 description/notify_url');
@@ -145,7 +156,10 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
       return { status: 200, body: seen.answer };
     }
     const id = (++seq).toString().padStart(8, '0');
-    const answer = kind === 'native' ? { code_url: `weixin://wxpay/bizpayurl?pr=fake${id}` } : { prepay_id: `wx${id}fakeprepay` };
+    const answer =
+      kind === 'native'
+        ? { code_url: `weixin://wxpay/bizpayurl?pr=fake${id}` }
+        : { prepay_id: `wx${id}fakeprepay` };
     trades.set(no, {
       body: raw,
       answer,
@@ -162,12 +176,17 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
   function refund(raw: string, b: Json): { status: number; body: Json } {
     const amount = (b.amount ?? {}) as Json;
     const trade = [...trades.values()].find(
-      (t) => (b.transaction_id !== undefined && t.transaction_id === b.transaction_id) || t.out_trade_no === b.out_trade_no,
+      (t) =>
+        (b.transaction_id !== undefined && t.transaction_id === b.transaction_id) ||
+        t.out_trade_no === b.out_trade_no,
     );
     if (!trade || trade.trade_state === 'NOTPAY') return error(404, 'RESOURCE_NOT_EXISTS', '订单不存在');
     const no = String(b.out_refund_no ?? '');
     const seen = refunds.get(no);
-    if (seen) return seen.body === raw ? { status: 200, body: seen.answer } : error(400, 'INVALID_REQUEST', '退款单号重复');
+    if (seen)
+      return seen.body === raw
+        ? { status: 200, body: seen.answer }
+        : error(400, 'INVALID_REQUEST', '退款单号重复');
     if (amount.total !== trade.total) return error(400, 'PARAM_ERROR', '订单金额与退款金额不符');
     const r = Number(amount.refund);
     if (!Number.isSafeInteger(r) || r < 1) return error(400, 'PARAM_ERROR', '退款金额必须为正整数');
@@ -194,7 +213,7 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
     if (method === 'POST' && path === '/v3/refund/domestic/refunds') return refund(raw, b);
     let m = /^\/v3\/pay\/transactions\/(out-trade-no|id)\/([^/]+)$/.exec(path);
     if (method === 'GET' && m) {
-      if (url.searchParams.get('mchid') !== config.mchid) return error(400, 'PARAM_ERROR', 'mchid 不匹配');
+      if (url.searchParams.get('mchid') !== config.mchId) return error(400, 'PARAM_ERROR', 'mchid 不匹配');
       const key = decodeURIComponent(m[2] ?? '');
       const t = m[1] === 'id' ? [...trades.values()].find((x) => x.transaction_id === key) : trades.get(key);
       return t ? { status: 200, body: tradeView(t) } : error(404, 'ORDER_NOT_EXIST', '订单不存在');
@@ -229,7 +248,12 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
     const authorization = String(req.headers.authorization ?? '');
-    requests.push({ method, path: `${url.pathname}${url.search}`, body: raw === '' ? null : (JSON.parse(raw) as Json), authorization });
+    requests.push({
+      method,
+      path: `${url.pathname}${url.search}`,
+      body: raw === '' ? null : (JSON.parse(raw) as Json),
+      authorization,
+    });
     const send = (status: number, body: Json | null) => {
       const text = body === null ? '' : JSON.stringify(body);
       const signed = status < 300 ? signedHeaders(text) : {};
@@ -239,8 +263,8 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
     const a = parseAuthorization(authorization);
     const signedOk =
       a !== null &&
-      a.mchid === config.mchid &&
-      a.serial_no === config.merchantSerialNo &&
+      a.mchid === config.mchId &&
+      a.serial_no === config.certSerial &&
       Math.abs(Number(a.timestamp) - ts()) < 300 &&
       rsaVerify(
         signedMessage(method, `${url.pathname}${url.search}`, a.timestamp ?? '', a.nonce_str ?? '', raw),
@@ -280,9 +304,15 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
       resource_type: 'encrypt-resource',
       event_type: eventType,
       summary: type === 'refund' ? '退款成功' : '支付成功',
-      resource: { original_type: type, ...encryptResource(JSON.stringify(resource), o.apiV3Key ?? config.apiV3Key, type) },
+      resource: {
+        original_type: type,
+        ...encryptResource(JSON.stringify(resource), o.apiV3Key ?? config.apiV3Key, type),
+      },
     });
-    return webhookRequest({ headers: { 'content-type': 'application/json', ...signedHeaders(body, o) }, body });
+    return webhookRequest({
+      headers: { 'content-type': 'application/json', ...signedHeaders(body, o) },
+      body,
+    });
   };
 
   return {
@@ -313,7 +343,7 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
       if (!r) throw new Error(`no refund ${no}`);
       r.answer.status = 'SUCCESS';
       return notification('REFUND.SUCCESS', {
-        mchid: config.mchid,
+        mchid: config.mchId,
         out_trade_no: r.trade.out_trade_no,
         transaction_id: r.trade.transaction_id,
         out_refund_no: no,
@@ -321,7 +351,12 @@ export async function startFakeWechatPay(options: { now?: () => number } = {}): 
         refund_status: 'SUCCESS',
         success_time: new Date(now()).toISOString().replace(/\.\d{3}Z$/, '+00:00'),
         user_received_account: '支付用户零钱',
-        amount: { total: r.trade.total, refund: r.amount, payer_total: r.trade.total, payer_refund: r.amount },
+        amount: {
+          total: r.trade.total,
+          refund: r.amount,
+          payer_total: r.trade.total,
+          payer_refund: r.amount,
+        },
       });
     },
     notification,

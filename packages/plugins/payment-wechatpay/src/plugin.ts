@@ -17,7 +17,7 @@ export const wechatPayments = definePlugin({
     payment: { currencies: ['CNY'], checkout, query, refund, webhook },
     triggers: PAYMENT_TRIGGERS,
   },
-  connectionKey: (c) => `wechatpay:${c.mchid}`,
+  connectionKey: (c) => `wechatpay:${c.mchId}`,
   // WeChat Pay rate-limits per merchant and API, of the order of hundreds per second; stay well below
   rateLimits: [{ name: 'api', max: 100, per: '1s', scope: 'connection', counts: 'calls' }],
 });

@@ -30,7 +30,7 @@ export async function transaction(
   order: string,
   transactionId: string | null,
 ): Promise<Transaction> {
-  const mchid = encodeURIComponent(ctx.config.mchid);
+  const mchid = encodeURIComponent(ctx.config.mchId);
   const path =
     transactionId === null
       ? `/v3/pay/transactions/out-trade-no/${encodeURIComponent(outTradeNo(order))}?mchid=${mchid}`

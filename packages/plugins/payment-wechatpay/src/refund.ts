@@ -20,7 +20,8 @@ interface RefundAnswer {
  * the transaction is queried first (signed and verified like any answer).
  */
 export const refund: NonNullable<PaymentCapability<WechatPayConfig>['refund']> = async (ctx, r) => {
-  if (r.currency.toUpperCase() !== 'CNY') throw PluginError.permanent(`WeChat Pay refunds CNY only, not ${r.currency}`);
+  if (r.currency.toUpperCase() !== 'CNY')
+    throw PluginError.permanent(`WeChat Pay refunds CNY only, not ${r.currency}`);
   const t = await transaction(ctx, r.order, r.providerPaymentId);
   const total = t.amount?.total;
   if (total === undefined) throw PluginError.transient('query order: no amount.total');

@@ -39,7 +39,8 @@ interface RefundResource {
 function notificationOf(request: WebhookRequest): Notification | null {
   try {
     const n = JSON.parse(bodyText(request)) as Partial<Notification>;
-    if (typeof n.id !== 'string' || typeof n.event_type !== 'string' || typeof n.resource !== 'object') return null;
+    if (typeof n.id !== 'string' || typeof n.event_type !== 'string' || typeof n.resource !== 'object')
+      return null;
     return n as Notification;
   } catch {
     return null;
@@ -55,7 +56,8 @@ function at(time: string | undefined, fallback: string): number {
 async function tradeOf(ctx: Ctx, tradeNo: string, attach: string | undefined): Promise<TradeRecord | null> {
   try {
     const a = JSON.parse(attach ?? '') as Partial<TradeRecord>;
-    if (typeof a.order === 'string' && typeof a.member === 'string') return { order: a.order, member: a.member };
+    if (typeof a.order === 'string' && typeof a.member === 'string')
+      return { order: a.order, member: a.member };
   } catch {
     // not ours, or too long to attach: fall back to kv
   }
@@ -145,8 +147,10 @@ export const webhook: WebhookHandler<WechatPayConfig> = {
     const plain = n === null ? null : decryptResource(n.resource, ctx.config.apiV3Key);
     let events: InboundEvent[] = [];
     if (n !== null && plain !== null) {
-      if (n.event_type === 'TRANSACTION.SUCCESS') events = await paid(ctx, n, JSON.parse(plain) as Transaction);
-      else if (n.event_type.startsWith('REFUND.')) events = await refunded(ctx, n, JSON.parse(plain) as RefundResource);
+      if (n.event_type === 'TRANSACTION.SUCCESS')
+        events = await paid(ctx, n, JSON.parse(plain) as Transaction);
+      else if (n.event_type.startsWith('REFUND.'))
+        events = await refunded(ctx, n, JSON.parse(plain) as RefundResource);
     }
     return {
       events,

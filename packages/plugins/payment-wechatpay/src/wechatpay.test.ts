@@ -15,7 +15,7 @@ import { type FakeWechatPay, startFakeWechatPay } from './fake-wechatpay.js';
 import { wechatPayments } from './plugin.js';
 
 let fake: FakeWechatPay;
-let now = Date.UTC(2026, 4, 1, 4, 0, 0);
+const now = Date.UTC(2026, 4, 1, 4, 0, 0);
 const clock = { now: () => now };
 const kv = memoryKv(clock);
 let instance: PluginInstance;
@@ -26,13 +26,15 @@ const config = (extra: Record<string, unknown> = {}) => ({
   notifyUrl: 'https://kith.example/hooks/wxpay',
   ...extra,
 });
-const ctx = (extra: Record<string, unknown> = {}) => createTestContext(wechatPayments, config(extra), { clock, kv });
+const ctx = (extra: Record<string, unknown> = {}) =>
+  createTestContext(wechatPayments, config(extra), { clock, kv });
 const payment = () => {
   const p = wechatPayments.capabilities.payment;
   if (p === null) throw new Error('no payment capability');
   return p;
 };
-const hook = (req: WebhookRequest, at = now) => handleWebhook(instance, req, { tenant: 't1', clock: { now: () => at } });
+const hook = (req: WebhookRequest, at = now) =>
+  handleWebhook(instance, req, { tenant: 't1', clock: { now: () => at } });
 
 function order(n: string, extra: Partial<CheckoutRequest> = {}): CheckoutRequest {
   return {
@@ -71,14 +73,14 @@ describe('orders', () => {
     const req = fake.requests.at(-1);
     expect(req?.path).toBe('/v3/pay/transactions/native');
     expect(req?.body).toMatchObject({
-      appid: fake.config.appid,
-      mchid: fake.config.mchid,
+      appid: fake.config.appId,
+      mchid: fake.config.mchId,
       out_trade_no: made.providerCheckoutId,
       notify_url: 'https://kith.example/hooks/wxpay',
       amount: { total: 9900, currency: 'CNY' },
       attach: JSON.stringify({ order: 'run-1@offer', member: 'mei' }),
     });
-    expect(Number.isInteger((req?.body?.amount as { total: unknown }).total)).toBe(true);
+    expect(Number.isInteger((req?.body?.amount as { total?: unknown } | undefined)?.total)).toBe(true);
     expect(req?.authorization).toMatch(
       /^WECHATPAY2-SHA256-RSA2048 mchid="1900000109",nonce_str="\w{32}",timestamp="\d+",serial_no="5157F09EFDC096DE15EBE81A47057A7232F1B8E1",signature="[A-Za-z0-9+/=]+"$/,
     );
@@ -107,7 +109,11 @@ describe('orders', () => {
       body: { payer: { openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' } },
     });
     const c = made.client ?? {};
-    expect(c).toMatchObject({ appId: fake.config.appid, signType: 'RSA', package: expect.stringMatching(/^prepay_id=wx/) });
+    expect(c).toMatchObject({
+      appId: fake.config.appId,
+      signType: 'RSA',
+      package: expect.stringMatching(/^prepay_id=wx/),
+    });
     expect(fake.verifyPaySign(c)).toBe(true);
     expect(fake.verifyPaySign({ ...c, package: 'prepay_id=other' })).toBe(false);
     expect(new URL(made.url).searchParams.get('paySign')).toBe(c.paySign);
@@ -139,15 +145,21 @@ describe('orders', () => {
     }
     expect(kinds).toEqual(['auth', 'rate-limited', 'transient']);
     // a merchant key WeChat Pay does not know is refused the same way
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' });
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    });
     const e = await payment()
-      .checkout(ctx({ merchantPrivateKey: String(other) }), order('err-key'))
+      .checkout(ctx({ privateKey: String(other) }), order('err-key'))
       .catch((x: unknown) => x);
     expect(isPluginError(e) && e.kind).toBe('auth');
   });
 
   it('does not believe an answer without a valid platform signature', async () => {
-    const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' });
+    const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    });
     const c = ctx({ platformKeys: [{ serial: fake.config.platformKeys[0]?.serial, pem: String(foreign) }] });
     const e = await payment()
       .checkout(c, order('7'))
@@ -165,8 +177,8 @@ describe('notifications', () => {
     // written out by hand: AES-256-GCM(APIv3 key, nonce, associated_data) → base64(ct‖tag);
     // SHA256withRSA over "timestamp\nnonce\nbody\n" with the platform private key
     const resource = JSON.stringify({
-      mchid: fake.config.mchid,
-      appid: fake.config.appid,
+      mchid: fake.config.mchId,
+      appid: fake.config.appId,
       out_trade_no: made.providerCheckoutId,
       transaction_id: trade?.transaction_id,
       trade_type: 'NATIVE',
@@ -178,18 +190,28 @@ describe('notifications', () => {
     const iv = 'fGDsFMB0mrhL';
     const cipher = createCipheriv('aes-256-gcm', Buffer.from(fake.config.apiV3Key), Buffer.from(iv));
     cipher.setAAD(Buffer.from('transaction'));
-    const ciphertext = Buffer.concat([cipher.update(resource), cipher.final(), cipher.getAuthTag()]).toString('base64');
+    const ciphertext = Buffer.concat([cipher.update(resource), cipher.final(), cipher.getAuthTag()]).toString(
+      'base64',
+    );
     const body = JSON.stringify({
       id: 'EV-2018022511223320873',
       create_time: '2026-05-01T12:00:01+08:00',
       resource_type: 'encrypt-resource',
       event_type: 'TRANSACTION.SUCCESS',
       summary: '支付成功',
-      resource: { original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: 'transaction', nonce: iv },
+      resource: {
+        original_type: 'transaction',
+        algorithm: 'AEAD_AES_256_GCM',
+        ciphertext,
+        associated_data: 'transaction',
+        nonce: iv,
+      },
     });
     const ts = String(Math.floor(now / 1000));
     const n = '593BEC0C930BF1AFEB40B4A08C8FB242';
-    const signature = createSign('RSA-SHA256').update(`${ts}\n${n}\n${body}\n`).sign(fake.platformPrivateKey, 'base64');
+    const signature = createSign('RSA-SHA256')
+      .update(`${ts}\n${n}\n${body}\n`)
+      .sign(fake.platformPrivateKey, 'base64');
     const request = webhookRequest({
       headers: {
         'Wechatpay-Timestamp': ts,
@@ -238,9 +260,16 @@ describe('notifications', () => {
     const body = bodyText(notice);
     const ts = String(Math.floor(now / 1000));
     const n = 'fdasfwqewlkja484w';
-    const signature = createSign('RSA-SHA256').update(`${ts}\n${n}\n${body}\n`).sign(rotated.privateKey, 'base64');
+    const signature = createSign('RSA-SHA256')
+      .update(`${ts}\n${n}\n${body}\n`)
+      .sign(rotated.privateKey, 'base64');
     const req = webhookRequest({
-      headers: { 'Wechatpay-Timestamp': ts, 'Wechatpay-Nonce': n, 'Wechatpay-Signature': signature, 'Wechatpay-Serial': 'PUB_KEY_ID_NEW' },
+      headers: {
+        'Wechatpay-Timestamp': ts,
+        'Wechatpay-Nonce': n,
+        'Wechatpay-Signature': signature,
+        'Wechatpay-Serial': 'PUB_KEY_ID_NEW',
+      },
       body,
     });
     expect(await handleWebhook(r.instance, req, { tenant: 't1', clock })).toMatchObject({
@@ -253,10 +282,20 @@ describe('notifications', () => {
     const made = await payment().checkout(ctx(), order('12'));
     const notice = fake.pay(made.providerCheckoutId);
     const t = fake.trades.get(made.providerCheckoutId);
-    const resource = { out_trade_no: made.providerCheckoutId, transaction_id: t?.transaction_id, trade_state: 'SUCCESS', amount: { total: 1 } };
-    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const resource = {
+      out_trade_no: made.providerCheckoutId,
+      transaction_id: t?.transaction_id,
+      trade_state: 'SUCCESS',
+      amount: { total: 1 },
+    };
+    const otherKey = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ type: 'pkcs8', format: 'pem' })
+      .toString();
     const body = bodyText(notice);
-    const tampered = webhookRequest({ headers: notice.headers, body: body.replace('"summary":"支付成功"', '"summary":"x"') });
+    const tampered = webhookRequest({
+      headers: notice.headers,
+      body: body.replace('"summary":"支付成功"', '"summary":"x"'),
+    });
     const replayedLater = now + 5 * 60_000 + 1000;
     const movedTs = webhookRequest({
       headers: { ...notice.headers, 'wechatpay-timestamp': String(Math.floor(replayedLater / 1000)) },
@@ -266,8 +305,12 @@ describe('notifications', () => {
       await hook(tampered),
       await hook(fake.notification('TRANSACTION.SUCCESS', resource, { signWith: otherKey })),
       await hook(fake.notification('TRANSACTION.SUCCESS', resource, { serial: 'PUB_KEY_ID_UNKNOWN' })),
-      await hook(fake.notification('TRANSACTION.SUCCESS', resource, { apiV3Key: 'Another0APIv3Key0000000000000000' })),
-      await hook(fake.notification('TRANSACTION.SUCCESS', resource, { timestamp: Math.floor(now / 1000) - 301 })),
+      await hook(
+        fake.notification('TRANSACTION.SUCCESS', resource, { apiV3Key: 'Another0APIv3Key0000000000000000' }),
+      ),
+      await hook(
+        fake.notification('TRANSACTION.SUCCESS', resource, { timestamp: Math.floor(now / 1000) - 301 }),
+      ),
       await hook(notice, replayedLater),
       await hook(movedTs, replayedLater),
       await hook(webhookRequest({ headers: { 'wechatpay-signature': 'WECHATPAY/SIGNTEST/abc' }, body })),
@@ -334,7 +377,12 @@ describe('refunds', () => {
         events: [
           {
             type: 'payment.refunded',
-            data: { orderId: 'run-20@offer', refundId: 'run-20@offer/refund/1', amount: 3000, paymentId: transactionId },
+            data: {
+              orderId: 'run-20@offer',
+              refundId: 'run-20@offer/refund/1',
+              amount: 3000,
+              paymentId: transactionId,
+            },
           },
         ],
       });
@@ -350,7 +398,14 @@ describe('refunds', () => {
   it('refuses a refund beyond what is left', async () => {
     const { transactionId } = await paid('21');
     const e = await payment()
-      .refund?.(ctx(), { order: 'run-21@offer', refund: 'rf-big', providerPaymentId: transactionId, amount: 9901, currency: 'CNY', reason: null })
+      .refund?.(ctx(), {
+        order: 'run-21@offer',
+        refund: 'rf-big',
+        providerPaymentId: transactionId,
+        amount: 9901,
+        currency: 'CNY',
+        reason: null,
+      })
       .catch((x: unknown) => x);
     expect(isPluginError(e) && [e.kind, e.code]).toEqual(['permanent', 'NOT_ENOUGH']);
   });

@@ -42,7 +42,8 @@ export interface PaymentRefunded extends PaymentEventBase {
 }
 
 function amountOf(amount: number): number {
-  if (!isMinorAmount(amount)) throw new RangeError(`payment amount must be integer minor units, got ${amount}`);
+  if (!isMinorAmount(amount))
+    throw new RangeError(`payment amount must be integer minor units, got ${amount}`);
   return amount;
 }
 

@@ -58,7 +58,14 @@ describe('normalised payment events', () => {
       address: null,
       member: 'ann',
       group: null,
-      data: { orderId: 'o1', paymentId: 'pi_1', provider: 'stripe', amount: 1999, currency: 'USD', captured: true },
+      data: {
+        orderId: 'o1',
+        paymentId: 'pi_1',
+        provider: 'stripe',
+        amount: 1999,
+        currency: 'USD',
+        captured: true,
+      },
     });
     expect(() =>
       paymentRefunded({
@@ -76,7 +83,12 @@ describe('normalised payment events', () => {
   });
 });
 
-type Calls = { checkout: CheckoutRequest[]; capture: CaptureRequest[]; refund: RefundRequest[]; void: VoidRequest[] };
+type Calls = {
+  checkout: CheckoutRequest[];
+  capture: CaptureRequest[];
+  refund: RefundRequest[];
+  void: VoidRequest[];
+};
 
 function payPlugin(calls: Calls) {
   return definePlugin({
@@ -119,7 +131,17 @@ function payPlugin(calls: Calls) {
 }
 
 function effect(type: string, data: Record<string, unknown>): Effect {
-  return { key: `t/${type}`, tenant: 't', member: 'ann', instance: null, step: null, type, target: 'pay', data, notBefore: 0 };
+  return {
+    key: `t/${type}`,
+    tenant: 't',
+    member: 'ann',
+    instance: null,
+    step: null,
+    type,
+    target: 'pay',
+    data,
+    notBefore: 0,
+  };
 }
 
 describe('payment effects reach the capability', () => {
@@ -127,11 +149,28 @@ describe('payment effects reach the capability', () => {
   const r = instantiatePlugin({ id: 'pay', plugin: payPlugin(calls), with: { key: 'k' } });
   if (!r.ok) throw new Error('fixture');
   const deliverer = createEffectDeliverer({ instances: [r.instance], addressOf: async () => 'openid-ann' });
-  const ledger = { orderId: 'o1', paymentId: 'pi_1', amount: 500, currency: 'CNY', offer: 'vip', member: 'ann' };
+  const ledger = {
+    orderId: 'o1',
+    paymentId: 'pi_1',
+    amount: 500,
+    currency: 'CNY',
+    offer: 'vip',
+    member: 'ann',
+  };
 
   it('checkout gets the effect key, capture mode, description and payer', async () => {
-    const data = { orderId: 'o1', offer: 'vip', amount: 1999, currency: 'CNY', url: 'u', member: 'ann', capture: 'manual' };
-    expect(await deliverer.attempt(effect('payment.checkout', data), 1)).toMatchObject({ status: 'delivered' });
+    const data = {
+      orderId: 'o1',
+      offer: 'vip',
+      amount: 1999,
+      currency: 'CNY',
+      url: 'u',
+      member: 'ann',
+      capture: 'manual',
+    };
+    expect(await deliverer.attempt(effect('payment.checkout', data), 1)).toMatchObject({
+      status: 'delivered',
+    });
     expect(calls.checkout[0]).toEqual({
       order: 'o1',
       offer: 'vip',
@@ -147,23 +186,42 @@ describe('payment effects reach the capability', () => {
 
   it('capture, refund and void are mapped from the ledger effects', async () => {
     await deliverer.attempt(effect('payment.capture', { ...ledger, campaign: 'c' }), 1);
-    await deliverer.attempt(effect('payment.refund', { ...ledger, refundId: 'rf1', reason: 'cancelled', amount: 200 }), 1);
-    await deliverer.attempt(effect('payment.void', { ...ledger, refundId: 'rf2', reason: 'campaign-failed' }), 1);
+    await deliverer.attempt(
+      effect('payment.refund', { ...ledger, refundId: 'rf1', reason: 'cancelled', amount: 200 }),
+      1,
+    );
+    await deliverer.attempt(
+      effect('payment.void', { ...ledger, refundId: 'rf2', reason: 'campaign-failed' }),
+      1,
+    );
     expect(calls.capture).toEqual([{ order: 'o1', providerPaymentId: 'pi_1', amount: 500, currency: 'CNY' }]);
     expect(calls.refund).toEqual([
-      { order: 'o1', refund: 'rf1', providerPaymentId: 'pi_1', amount: 200, currency: 'CNY', reason: 'cancelled' },
+      {
+        order: 'o1',
+        refund: 'rf1',
+        providerPaymentId: 'pi_1',
+        amount: 200,
+        currency: 'CNY',
+        reason: 'cancelled',
+      },
     ]);
     expect(calls.void).toEqual([{ order: 'o1', providerPaymentId: 'pi_1' }]);
   });
 
   it('dead-letters a malformed ledger effect instead of calling the provider', async () => {
-    const out = await deliverer.attempt(effect('payment.refund', { ...ledger, amount: 1.5, refundId: 'x' }), 1);
+    const out = await deliverer.attempt(
+      effect('payment.refund', { ...ledger, amount: 1.5, refundId: 'x' }),
+      1,
+    );
     expect(out).toMatchObject({ status: 'failed', error: { kind: 'permanent' } });
     expect(calls.refund).toHaveLength(1);
   });
 
   it('the catalogue says the provider can hold payments', () => {
-    expect(pluginCatalogueEntry(r.instance.plugin).capabilities.payment).toMatchObject({ refunds: true, holds: true });
+    expect(pluginCatalogueEntry(r.instance.plugin).capabilities.payment).toMatchObject({
+      refunds: true,
+      holds: true,
+    });
   });
 
   it('an `ingested` ack replies only after the events were ingested', async () => {
@@ -179,7 +237,9 @@ describe('payment effects reach the capability', () => {
       throw new Error('store down');
     });
     expect(failed).toEqual({ status: 200, body: 'fail' });
-    expect(await answerWebhook({ status: 'rejected', reason: 'stale', message: 'old' }, async () => {})).toEqual({
+    expect(
+      await answerWebhook({ status: 'rejected', reason: 'stale', message: 'old' }, async () => {}),
+    ).toEqual({
       status: 401,
       body: 'stale',
     });

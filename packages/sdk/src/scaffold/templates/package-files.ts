@@ -11,7 +11,7 @@ export function packageJson(s: ResolvedScaffold): string {
     keywords: ['kith-plugin', 'kith-channel'],
     exports: {
       '.': inRepo
-        ? { source: './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' }
+        ? { 'kith-source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' }
         : { types: './dist/index.d.ts', default: './dist/index.js' },
     },
     files: ['dist'],
