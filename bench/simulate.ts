@@ -84,7 +84,15 @@ stages:
   }
   for (const s of states) {
     const w = s.instances[0]!.wait!;
-    const timer = { key: w.token, tenant: 't', member: s.id, at: w.until!, kind: 'wait' as const, name: w.token, data: null };
+    const timer = {
+      key: w.token,
+      tenant: 't',
+      member: s.id,
+      at: w.until!,
+      kind: 'wait' as const,
+      name: w.token,
+      data: null,
+    };
     advance(kernel, s, { kind: 'timer', timer }, w.until!);
   }
   return (members * 3) / ((performance.now() - t0) / 1000);

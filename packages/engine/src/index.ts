@@ -7,6 +7,7 @@ export { type Attempt, MemoryEffects } from './adapters/memory-effects.js';
 export { MemoryScheduler } from './adapters/memory-scheduler.js';
 export { MemoryStore, type MemoryStoreOptions } from './adapters/memory-store.js';
 export { VirtualClock } from './adapters/virtual-clock.js';
+export * from './analytics/index.js';
 export { type CompileOptions, compilePlaybook } from './compile/compile.js';
 export { PlaybookCompileError } from './compile/problems.js';
 export {
@@ -84,9 +85,8 @@ export {
   type RuntimeOptions,
   type TickReport,
 } from './runtime/runtime.js';
+export * from './simulate/index.js';
 export { nextCronRun } from './time/cron.js';
 export { durationMs } from './time/duration.js';
 export { fromWall, minuteOfDay, nextLocalTime, zoneOffset } from './time/zone.js';
 export { hash32, unitHash } from './util/hash.js';
-export * from './analytics/index.js';
-export * from './simulate/index.js';

@@ -124,3 +124,24 @@ describe('frequency caps', () => {
     expect(skipped.store.outboxOf('test').filter((e) => e.status === 'skipped')).toHaveLength(1);
   });
 });
+
+describe('opting out of a channel', () => {
+  it('skips direct messages on that channel after member.unsubscribed, except critical ones', async () => {
+    const pb = withJourneys(`
+- journey: news
+  on: { event: newsletter.due }
+  reentry: always
+  entryKey: event.issue
+  steps:
+    - { id: issue, send: { via: tg, text: "issue {{ event.issue }}" } }
+    - { id: receipt, send: { via: tg, text: "receipt {{ event.issue }}", critical: true } }
+`);
+    const kit = await createTestKit(pb, { start: '2026-03-02T03:00:00Z' });
+    await kit.event('member.joined', 'ann');
+    await kit.event('newsletter.due', 'ann', { issue: 1 });
+    await kit.event('member.unsubscribed', 'ann', { channel: 'tg' });
+    await kit.event('newsletter.due', 'ann', { issue: 2 });
+    expect(kit.texts('ann')).toEqual(['issue 1', 'receipt 1', 'receipt 2']);
+    expect((await kit.member('ann')).profile.tags).toContain('unsubscribed:tg');
+  });
+});

@@ -73,14 +73,27 @@ describe('simulate', () => {
 
   it('counts a funnel that follows by hand from probabilities of 1 and 0', async () => {
     const r = await run(SHOP, { ...base, behaviour: { default: { ...NOTHING, click: 1, purchase: 1 } } });
-    expect(r.activity).toMatchObject({ joined: 5, invited: 0, clicks: 5, payments: 5, refunds: 0, churned: 0 });
+    expect(r.activity).toMatchObject({
+      joined: 5,
+      invited: 0,
+      clicks: 5,
+      payments: 5,
+      refunds: 0,
+      churned: 0,
+    });
     expect(r.funnel.members).toBe(5);
     expect(r.funnel.stages).toEqual([
       { stage: 'attract', reached: 5, current: 0, conversion: 1 },
       { stage: 'transact', reached: 5, current: 5, conversion: 1 },
     ]);
     const welcome = r.funnel.journeys.find((j) => j.journey === 'welcome')!;
-    expect(welcome).toMatchObject({ entered: 5, completed: 5, exited: 0, active: 0, goals: { purchased: 5 } });
+    expect(welcome).toMatchObject({
+      entered: 5,
+      completed: 5,
+      exited: 0,
+      active: 0,
+      goals: { purchased: 5 },
+    });
     const steps = Object.fromEntries(welcome.steps.map((s) => [s.step, s.completed]));
     expect(steps).toEqual({ ask: 5, answer: 5, silent: 0, pitch: 5, paid: 5, unpaid: 0, won: 5 });
     expect(r.revenue).toEqual([
@@ -205,7 +218,11 @@ stages:
 
   it('lets flags override the profile', async () => {
     const { playbook } = loadPlaybook(SHOP);
-    const s = resolveSettings({ 'kith-simulation': 1, members: 50, days: 3, seed: 1 }, { members: 7, seed: 2 }, playbook);
+    const s = resolveSettings(
+      { 'kith-simulation': 1, members: 50, days: 3, seed: 1 },
+      { members: 7, seed: 2 },
+      playbook,
+    );
     expect(s).toMatchObject({ members: 7, days: 3, seed: 2 });
     expect(() => resolveSettings(undefined, { members: 0 }, playbook)).toThrow(RangeError);
   });

@@ -33,8 +33,18 @@ export default defineCommand({
       valueName: 'file',
       description: 'simulation profile (default: simulation.yaml beside the playbook, if any)',
     },
-    members: { type: 'string', short: 'n', valueName: 'N', description: 'organic arrivals (overrides the profile)' },
-    days: { type: 'string', short: 'd', valueName: 'D', description: 'days simulated (overrides the profile)' },
+    members: {
+      type: 'string',
+      short: 'n',
+      valueName: 'N',
+      description: 'organic arrivals (overrides the profile)',
+    },
+    days: {
+      type: 'string',
+      short: 'd',
+      valueName: 'D',
+      description: 'days simulated (overrides the profile)',
+    },
     seed: { type: 'string', short: 's', valueName: 'S', description: 'random seed (overrides the profile)' },
     start: {
       type: 'string',
@@ -54,7 +64,9 @@ export default defineCommand({
   ].join('\n'),
   async run({ values, positionals, io, colors, lang }) {
     if (positionals.length !== 1)
-      throw new UsageError(`expected one playbook, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`);
+      throw new UsageError(
+        `expected one playbook, got ${positionals.length === 0 ? 'none' : positionals.join(' ')}`,
+      );
     const overrides = {
       members: integer('members', values.members, 1),
       days: integer('days', values.days, 1),
@@ -116,7 +128,10 @@ export default defineCommand({
     }
     bar.done({ clear: true });
     if (values.json) writeJson(io.stdout, result.report);
-    else io.stdout.write(renderSimulation(result.report, { colors: colors.stdout, wallMs: performance.now() - t0 }));
+    else
+      io.stdout.write(
+        renderSimulation(result.report, { colors: colors.stdout, wallMs: performance.now() - t0 }),
+      );
     return EXIT.ok;
   },
 });

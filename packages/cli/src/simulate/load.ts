@@ -39,7 +39,8 @@ export async function loadInputs(
   if (k === null) throw new UsageError(m.notFound(target));
   if (k === 'dir') {
     playbookFile = join(playbookFile, 'playbook.yaml');
-    if ((await kind(playbookFile)) !== 'file') throw new UsageError(m.notFound(join(target, 'playbook.yaml')));
+    if ((await kind(playbookFile)) !== 'file')
+      throw new UsageError(m.notFound(join(target, 'playbook.yaml')));
   }
   let profileFile: string | null = null;
   if (profileArg !== undefined) {

@@ -113,7 +113,9 @@ export function renderSimulation(
         `(${money(cur.gross, cur.currency)}), ${int(cur.refunded)} refunded (${money(cur.refunds, cur.currency)})`,
     );
     for (const [offer, o] of Object.entries(cur.byOffer))
-      out.push(c.dim(`    ${offer}: ${int(o.paid)}/${int(o.orders)} paid, ${money(o.net, cur.currency)} net`));
+      out.push(
+        c.dim(`    ${offer}: ${int(o.paid)}/${int(o.orders)} paid, ${money(o.net, cur.currency)} net`),
+      );
   }
   if (r.commissions.source === 'none') out.push(c.dim('  commissions: no ledger'));
   for (const l of r.commissions.currencies) {
@@ -135,9 +137,7 @@ export function renderSimulation(
     );
     if (ch.groupCap.deferred + ch.groupCap.skipped > 0)
       out.push(
-        c.dim(
-          `    group cap held back ${int(ch.groupCap.deferred)}, dropped ${int(ch.groupCap.skipped)}`,
-        ),
+        c.dim(`    group cap held back ${int(ch.groupCap.deferred)}, dropped ${int(ch.groupCap.skipped)}`),
       );
     if (ch.pendingAtEnd > 0) out.push(c.dim(`    ${int(ch.pendingAtEnd)} still waiting at the end`));
     for (const l of ch.limits) {
@@ -154,10 +154,15 @@ export function renderSimulation(
       for (const mo of l.moments.slice(0, 5))
         out.push(c.dim(`        ${mo.at}${mo.key === null ? '' : ` ${mo.key}`}: ${mo.count}/${mo.max}`));
       if (l.violations > 5)
-        out.push(c.dim(`        … ${int(l.violations - 5)} more windows (--json lists the first ${l.moments.length})`));
+        out.push(
+          c.dim(
+            `        … ${int(l.violations - 5)} more windows (--json lists the first ${l.moments.length})`,
+          ),
+        );
     }
     const q = ch.quietHours;
-    if (q.messages === 0) out.push(c.green(`    ✔ quiet hours ${r.quietHours.start}–${r.quietHours.end}: none sent`));
+    if (q.messages === 0)
+      out.push(c.green(`    ✔ quiet hours ${r.quietHours.start}–${r.quietHours.end}: none sent`));
     else {
       out.push(
         c.yellow(
@@ -167,7 +172,9 @@ export function renderSimulation(
       );
       for (const mo of q.moments.slice(0, 3))
         out.push(
-          c.dim(`        ${mo.at} ${mo.from}${mo.critical ? ' (critical)' : ''} → ${mo.group ?? mo.member ?? ''}`),
+          c.dim(
+            `        ${mo.at} ${mo.from}${mo.critical ? ' (critical)' : ''} → ${mo.group ?? mo.member ?? ''}`,
+          ),
         );
     }
   }

@@ -6,6 +6,11 @@ import { notifyIntroduced } from './steps/introduce.js';
 
 export const GROUP_RELEASE = 'groups.release';
 
+/** The tag a member carries after opting out of a channel; direct messages there are skipped. */
+export function unsubscribedTag(channel: string): string {
+  return `unsubscribed:${channel}`;
+}
+
 /**
  * The mechanic that attributes joins to referrers when a playbook runs it (invite codes, the
  * attribution window, first/last model): the built-in attribution from `referrer` steps aside.
@@ -180,6 +185,12 @@ export function applyBuiltins(run: Run, e: KithEvent): void {
     case EVENTS.memberLeft:
       left(run, e);
       return;
+    case EVENTS.memberUnsubscribed: {
+      // A tag, so playbooks can see it (`'unsubscribed:email' in member.tags`) and undo it.
+      const channel = str(e.data.channel);
+      if (channel !== null) run.change({ op: 'tag', add: [unsubscribedTag(channel)] });
+      return;
+    }
     case EVENTS.messageReceived:
       run.profile.messages += 1;
       run.dirty = true;

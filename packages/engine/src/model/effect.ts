@@ -63,6 +63,8 @@ export interface CheckoutData {
   currency: string;
   url: string;
   member: string;
+  /** What the payer sees at the provider: the offer's rendered name, or its id. */
+  description: string;
   /**
    * `manual` (a pre-sale): authorise only; the engine asks for the capture (`payment.capture`) when
    * the campaign reaches its threshold, or for a void (`payment.void`) when it fails.

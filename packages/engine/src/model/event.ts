@@ -47,6 +47,8 @@ export const EVENTS = {
   memberJoined: 'member.joined',
   memberUpdated: 'member.updated',
   memberLeft: 'member.left',
+  /** data: `{ channel }` — the member opted out of that channel (an email unsubscribe link). */
+  memberUnsubscribed: 'member.unsubscribed',
   messageReceived: 'message.received',
   buttonClicked: 'button.clicked',
   paymentSucceeded: 'payment.succeeded',

@@ -1,6 +1,6 @@
 import type { Analytics } from '../analytics/analyze.js';
-import type { Commissions } from '../analytics/ledger.js';
 import type { Funnel } from '../analytics/funnel.js';
+import type { Commissions } from '../analytics/ledger.js';
 import type { CurrencyRevenue } from '../analytics/revenue.js';
 import type { ChannelUsage, QuietWindow } from './meter.js';
 import type { Arrival, Curve, SimulationSettings } from './settings.js';

@@ -29,7 +29,8 @@ export class SimulationScheduler implements Scheduler {
 
   async schedule(timers: readonly Timer[]): Promise<void> {
     for (const t of timers) {
-      const i = t.member === null || t.tenant !== this.population.tenant ? -1 : this.population.indexOf(t.member);
+      const i =
+        t.member === null || t.tenant !== this.population.tenant ? -1 : this.population.indexOf(t.member);
       if (i >= 0) {
         this.agenda.push(t.at, MEMBER, i);
       } else {

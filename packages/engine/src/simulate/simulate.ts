@@ -65,7 +65,10 @@ const PROGRESS_EVERY = 4096;
  * const settings = resolveSettings(profile, { members: 10_000, seed: 7 }, playbook);
  * const { report } = await simulate(playbook, { settings, params });
  */
-export async function simulate(playbook: ResolvedPlaybook, options: SimulateOptions): Promise<SimulationResult> {
+export async function simulate(
+  playbook: ResolvedPlaybook,
+  options: SimulateOptions,
+): Promise<SimulationResult> {
   const settings = options.settings;
   const mechanics = options.mechanics ?? DEFAULT_MECHANICS;
   const start = settings.start;
@@ -164,7 +167,8 @@ export async function simulate(playbook: ResolvedPlaybook, options: SimulateOpti
         if (present(member)) await act(community.click(member, data as string));
         break;
       case ITEM.pay:
-        if (present(member)) await act(community.pay(member, data as Parameters<typeof community.pay>[1], at));
+        if (present(member))
+          await act(community.pay(member, data as Parameters<typeof community.pay>[1], at));
         break;
       case ITEM.refund:
         await act(community.refund(member, data as Parameters<typeof community.refund>[1]));

@@ -25,8 +25,38 @@ const EFFECT_TYPES = {
   void: PAYMENT_EFFECTS.void,
   groupOpen: 'group.open',
   groupAdd: 'group.add',
+  groupMute: 'group.mute',
+  groupRemove: 'group.remove',
+  messageDelete: 'message.delete',
   call: 'plugin.call',
 } as const;
+
+/**
+ * What `dispatchEffect` returns for an effect the channel cannot carry out and need not: the
+ * outbox records it as done, with the reason, instead of dead-lettering it on every member.
+ */
+export interface Skipped {
+  skipped: string;
+}
+
+function membership(effect: Effect): {
+  group: string;
+  member: string;
+  address: string | null;
+  untilMs: number | null;
+} {
+  const d = effect.data as Record<string, unknown>;
+  const group = typeof d.group === 'string' ? d.group : null;
+  const member = typeof d.member === 'string' ? d.member : null;
+  if (group === null || member === null)
+    throw PluginError.permanent(`${effect.type} needs a group and a member`);
+  return {
+    group,
+    member,
+    address: typeof d.address === 'string' ? d.address : null,
+    untilMs: typeof d.untilMs === 'number' ? d.untilMs : null,
+  };
+}
 
 /**
  * `data` of the ledger's `payment.capture`, `payment.refund` and `payment.void` effects, as far as
@@ -116,11 +146,32 @@ export async function dispatchEffect(
       return channel.createGroup(ctx, { group: data.group, name: data.name, members });
     }
     case EFFECT_TYPES.groupAdd: {
-      if (channel?.addMember === undefined) throw unsupported(instance, 'add members to groups');
+      // Robots (WeCom, Feishu, DingTalk) and Telegram bots cannot add people: members join
+      // through the group's invite link, so there is nothing to do, and nothing has failed.
+      if (channel?.addMember === undefined) {
+        return {
+          skipped: `${instance.plugin.name} cannot add members; they join by invite`,
+        } satisfies Skipped;
+      }
       const data = effect.data as unknown as GroupAddData;
       await channel.addMember(ctx, { group: data.group, member: data.member, address: data.address });
       return null;
     }
+    case EFFECT_TYPES.groupMute: {
+      if (channel?.muteMember === undefined) throw unsupported(instance, 'mute members');
+      const m = membership(effect);
+      await channel.muteMember(ctx, m);
+      return null;
+    }
+    case EFFECT_TYPES.groupRemove: {
+      if (channel?.removeMember === undefined) throw unsupported(instance, 'remove members');
+      const { untilMs: _, ...m } = membership(effect);
+      await channel.removeMember(ctx, m);
+      return null;
+    }
+    case EFFECT_TYPES.messageDelete:
+      // No channel API deletes members' messages yet; the strike, warning and mute still apply.
+      return { skipped: `${instance.plugin.name} cannot delete messages` } satisfies Skipped;
     case EFFECT_TYPES.checkout: {
       if (payment === null) throw unsupported(instance, 'create checkouts');
       const data = effect.data as unknown as CheckoutData & { description?: unknown };
@@ -131,13 +182,18 @@ export async function dispatchEffect(
         currency: data.currency,
         member: data.member,
         description: typeof data.description === 'string' ? data.description : data.offer,
-        capture: data.capture === 'manual' ? 'manual' : 'automatic',
+        // A provider that cannot hold money takes it at once; the campaign then refunds instead
+        // of voiding when it fails (see capture and void below).
+        capture: data.capture === 'manual' && canHold(payment) ? 'manual' : 'automatic',
         idempotencyKey: effect.key,
         payer: addressOf ? await addressOf(data.member, instance.id) : null,
       });
     }
     case EFFECT_TYPES.capture: {
-      if (payment?.capture === undefined) throw unsupported(instance, 'capture held payments');
+      if (payment === null) throw unsupported(instance, 'capture held payments');
+      if (!canHold(payment) || payment.capture === undefined) {
+        return { skipped: `${instance.plugin.name} took the payment at checkout` } satisfies Skipped;
+      }
       const d = ledgerPaymentData(effect);
       return payment.capture(ctx, {
         order: d.orderId,
@@ -160,8 +216,20 @@ export async function dispatchEffect(
       });
     }
     case EFFECT_TYPES.void: {
-      if (payment?.void === undefined) throw unsupported(instance, 'void held payments');
+      if (payment === null) throw unsupported(instance, 'void held payments');
       const d = ledgerPaymentData(effect);
+      if (!canHold(payment) || payment.void === undefined) {
+        // Nothing is held: the money was taken at checkout, so releasing it is a full refund.
+        if (payment.refund === undefined) throw unsupported(instance, 'refund payments');
+        return payment.refund(ctx, {
+          order: d.orderId,
+          refund: d.refundId ?? `void:${d.orderId}`,
+          providerPaymentId: d.paymentId,
+          amount: d.amount,
+          currency: d.currency,
+          reason: d.reason,
+        });
+      }
       await payment.void(ctx, { order: d.orderId, providerPaymentId: d.paymentId });
       return null;
     }
@@ -184,6 +252,11 @@ export async function dispatchEffect(
     default:
       throw unsupported(instance, `handle effects of type '${effect.type}'`);
   }
+}
+
+/** Whether a provider can authorise now and capture or void later (pre-sales). */
+function canHold(payment: { capture?: unknown; void?: unknown }): boolean {
+  return payment.capture !== undefined && payment.void !== undefined;
 }
 
 /** The recipient and group a send is counted against, for rate limits. */

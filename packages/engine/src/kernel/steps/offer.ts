@@ -47,6 +47,7 @@ function createOrder(
     currency: order.currency,
     url,
     member: run.state.id,
+    description: run.render(offer.name) || offer.id,
     capture: offer.capture,
   };
   run.effect(EFFECTS.checkout, paymentId || offer.payment, checkout as unknown as Record<string, unknown>);

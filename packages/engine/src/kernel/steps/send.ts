@@ -2,6 +2,7 @@ import type { CompiledStepOf, Render, SendSpec } from '../../compile/types.js';
 import { CONTINUE, type Control } from '../../compile/types.js';
 import { EFFECTS, type MessageButton, type MessageData, type Recipient } from '../../model/effect.js';
 import { ownList } from '../../model/member.js';
+import { unsubscribedTag } from '../builtins.js';
 import { deliveryTime, recordSend } from '../delivery.js';
 import type { Run } from '../run.js';
 
@@ -58,6 +59,10 @@ export function sendMessage(run: Run, spec: SendSpec, text: Render | null): Send
     (data.to.kind === 'referrer' && data.to.referrer === null)
   ) {
     return { status: 'skipped', at: null, reason: data.to.kind === 'group' ? 'no-group' : 'no-referrer' };
+  }
+  // An opt-out is the law for marketing mail: only critical (transactional) messages still go.
+  if (spec.to === 'member' && !spec.critical && run.profile.tags.includes(unsubscribedTag(spec.channel))) {
+    return { status: 'skipped', at: null, reason: 'unsubscribed' };
   }
   const policy = run.playbook.delivery;
   let at = run.now;
