@@ -1,15 +1,10 @@
 import { EFFECTS, type GroupAddData } from '../model/effect.js';
 import { EVENTS, type KithEvent } from '../model/event.js';
-import { ownRecord } from '../model/member.js';
+import { ownRecord, unsubscribedTag } from '../model/member.js';
 import type { Run } from './run.js';
 import { notifyIntroduced } from './steps/introduce.js';
 
 export const GROUP_RELEASE = 'groups.release';
-
-/** The tag a member carries after opting out of a channel; direct messages there are skipped. */
-export function unsubscribedTag(channel: string): string {
-  return `unsubscribed:${channel}`;
-}
 
 /**
  * The mechanic that attributes joins to referrers when a playbook runs it (invite codes, the

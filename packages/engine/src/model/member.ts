@@ -212,3 +212,8 @@ export function newMemberState(tenant: string, id: string): MemberState {
     mechanicTimers: emptyRecord(),
   };
 }
+
+/** The tag a member carries after opting out of a channel; direct messages there are skipped. */
+export function unsubscribedTag(channel: string): string {
+  return `unsubscribed:${channel}`;
+}

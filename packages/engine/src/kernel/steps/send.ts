@@ -1,8 +1,7 @@
 import type { CompiledStepOf, Render, SendSpec } from '../../compile/types.js';
 import { CONTINUE, type Control } from '../../compile/types.js';
 import { EFFECTS, type MessageButton, type MessageData, type Recipient } from '../../model/effect.js';
-import { ownList } from '../../model/member.js';
-import { unsubscribedTag } from '../builtins.js';
+import { ownList, unsubscribedTag } from '../../model/member.js';
 import { deliveryTime, recordSend } from '../delivery.js';
 import type { Run } from '../run.js';
 
