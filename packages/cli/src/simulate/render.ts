@@ -156,7 +156,7 @@ export function renderSimulation(
       if (l.violations > 5)
         out.push(
           c.dim(
-            `        … ${int(l.violations - 5)} more windows (--json lists the first ${l.moments.length})`,
+            `        … ${int(l.violations - 5)} more window${l.violations === 6 ? '' : 's'} (--json lists the first ${l.moments.length})`,
           ),
         );
     }
