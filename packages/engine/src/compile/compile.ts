@@ -12,6 +12,11 @@ export interface CompileOptions {
   /** Template parameter values in force (from validation); defaults fill the rest. */
   params?: Readonly<Record<string, unknown>>;
   mechanics?: readonly Mechanic[];
+  /**
+   * The exact plugin versions this version runs with, by channel/payment instance id (resolved
+   * from each `use:` range by the host when publishing); every run started on it records them.
+   */
+  plugins?: Readonly<Record<string, string>>;
 }
 
 function paramValues(
@@ -110,6 +115,7 @@ export function compilePlaybook(pb: ResolvedPlaybook, options: CompileOptions): 
   return {
     id: pb.id,
     version: options.version,
+    plugins: Object.freeze({ ...(options.plugins ?? {}) }),
     source: pb,
     name: pb.name,
     timezone,

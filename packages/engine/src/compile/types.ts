@@ -164,6 +164,8 @@ export interface JourneyRef {
 export interface CompiledPlaybook {
   id: string;
   version: string;
+  /** Exact plugin versions by instance id (`telegram@1.4.2`), shared by every run of this version. */
+  plugins: Readonly<Record<string, string>>;
   source: ResolvedPlaybook;
   name: string;
   timezone: string;

@@ -58,6 +58,7 @@ export function startInstance(
     id: instanceId(run.state.id, journey.id, key, n),
     journey: journey.id,
     version: run.kernel.current.version,
+    plugins: run.kernel.current.plugins,
     entryKey: key,
     status: 'active',
     pc: 0,

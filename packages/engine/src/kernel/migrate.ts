@@ -54,6 +54,7 @@ export function migrateMember(run: Run): void {
       run.out.cancels.push(timerKey(run.tenant, inst.wait.token));
     inst.wait = null;
     inst.version = next.version;
+    inst.plugins = next.plugins;
     inst.pc = move.pos;
     inst.status = 'active';
     const target = next.journeys.get(inst.journey)!.steps[move.pos]!;

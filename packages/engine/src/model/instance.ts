@@ -27,6 +27,8 @@ export interface JourneyInstance {
   id: string;
   journey: string;
   version: string;
+  /** The exact plugin versions it runs with, by instance id: those of its playbook version. */
+  plugins: Readonly<Record<string, string>>;
   entryKey: string;
   status: InstanceStatus;
   /** Position of the step to run next, or of the step it is parked on. */

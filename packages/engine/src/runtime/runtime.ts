@@ -48,6 +48,8 @@ export interface RuntimeOptions {
 export interface PublishOptions {
   version: string;
   params?: Readonly<Record<string, unknown>>;
+  /** Exact plugin versions by instance id, as the host resolved each `use:` range. */
+  plugins?: Readonly<Record<string, string>>;
 }
 
 export interface PublishReport extends MigrationPreview {
@@ -148,6 +150,7 @@ export class Runtime {
       version: options.version,
       params: options.params ?? {},
       mechanics: this.mechanics,
+      plugins: options.plugins ?? {},
     });
   }
 
@@ -405,8 +408,17 @@ export class Runtime {
     if (this.draining) return;
     this.draining = true;
     try {
-      for (let e = this.forwarded.shift(); e !== undefined; e = this.forwarded.shift())
+      // An index, not shift(): a ritual fans out to every member, and shift() is O(n) each.
+      let i = 0;
+      while (i < this.forwarded.length) {
+        const e = this.forwarded[i++]!;
         await this.ingestEvent(e);
+        if (i >= 4096 && i * 2 >= this.forwarded.length) {
+          this.forwarded.splice(0, i);
+          i = 0;
+        }
+      }
+      this.forwarded.length = 0;
     } finally {
       this.draining = false;
     }

@@ -37,7 +37,8 @@ function relaxed(schema: object): object {
     };
     const required = (s.required ?? []).filter((k) => s.properties?.[k]?.default === undefined);
     // A key the plugin does not know is a typo in the playbook, never something it reads.
-    const closed = s.properties && s.additionalProperties === undefined ? { additionalProperties: false } : {};
+    const closed =
+      s.properties && s.additionalProperties === undefined ? { additionalProperties: false } : {};
     r = { ...schema, required, ...closed };
     relaxedCache.set(schema, r);
   }

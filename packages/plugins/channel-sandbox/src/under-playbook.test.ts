@@ -22,6 +22,7 @@ stages:
         steps:
           - { id: g, group: { assign: mums } }
           - { id: hi, send: { via: chat, to: group, text: "Welcome {{ member.id }}" } }
+          - { id: rest, wait: 1d }
 `;
 
 /** The sandbox on the run's virtual clock, and the run on the sandbox's API. */
@@ -50,6 +51,10 @@ describe('sandbox under a playbook (engine runtime, virtual clock)', () => {
   it('resolves use: sandbox@^1 to the exact version the instances record', async () => {
     const { run } = await start();
     expect(run.instances.get('chat')?.version).toBe('1.0.0');
+    await run.event('member.joined', 'm1');
+    const member = await run.runtime.member(run.tenant, 'm1');
+    // every journey run keeps the exact plugin version it started with
+    expect(Object.values(member?.instances ?? {}).map((i) => i.plugins)).toEqual([{ chat: 'sandbox@1.0.0' }]);
   });
 
   it('opens the group, adds members, and paces welcomes by the playbook limit (10/min, tighter than 20/min)', async () => {

@@ -154,7 +154,11 @@ export async function runPluginUnderPlaybook(options: PlaybookRunOptions): Promi
     // A rate-limit wait comes back as a retryable result: leave room for it beside real failures.
     retry: { baseMs: 1000, maxMs: 60_000, maxAttempts: 8, ...options.retry },
   });
-  await runtime.publish(tenant, loaded.playbook, { version: '1', params: loaded.params });
+  // Each run records the exact plugin versions it ran with, as a host does when publishing.
+  const plugins = Object.fromEntries(
+    [...instances.values()].map((i) => [i.id, `${i.plugin.name}@${i.version}`]),
+  );
+  await runtime.publish(tenant, loaded.playbook, { version: '1', params: loaded.params, plugins });
   let seq = 0;
   const memberOf = options.memberOf ?? ((address: string) => address);
 

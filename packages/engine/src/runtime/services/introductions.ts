@@ -7,8 +7,18 @@ const INDEX = 'introductions.index';
 const PAIRS = 'introductions.pairs';
 const ANSWERS = 'introductions.answers';
 
-/** One bucket: the members sharing a tuple of attribute values, as a set in join order. */
-type Bucket = Record<string, 1>;
+/**
+ * One bucket: the members sharing a tuple of attribute values. A list for picking by position and
+ * a position index for O(1) removal (swap with the last), so a pick never copies the bucket.
+ */
+interface Bucket {
+  ids: string[];
+  at: Record<string, number>;
+}
+
+function emptyBucket(): Bucket {
+  return { ids: [], at: {} };
+}
 
 /**
  * Keeps members listed under their `by` attribute values, one bucket per distinct tuple: a pick
@@ -21,15 +31,26 @@ export const indexMember: ServiceHandler = async (req, env) => {
   const to = String(req.input.to ?? '');
   if (from !== '') {
     await env.store.updateShared<Bucket>(req.tenant, INDEX, `${by}|${from}`, (cur) => {
-      const bucket = cur ?? {};
-      delete bucket[req.member];
+      const bucket = cur ?? emptyBucket();
+      const i = bucket.at[req.member];
+      if (i !== undefined) {
+        const last = bucket.ids.pop()!;
+        if (last !== req.member) {
+          bucket.ids[i] = last;
+          bucket.at[last] = i;
+        }
+        delete bucket.at[req.member];
+      }
       return bucket;
     });
   }
   if (to !== '') {
     await env.store.updateShared<Bucket>(req.tenant, INDEX, `${by}|${to}`, (cur) => {
-      const bucket = cur ?? {};
-      bucket[req.member] = 1;
+      const bucket = cur ?? emptyBucket();
+      if (bucket.at[req.member] === undefined) {
+        bucket.at[req.member] = bucket.ids.length;
+        bucket.ids.push(req.member);
+      }
       return bucket;
     });
   }
@@ -68,9 +89,9 @@ export const pickPeers: ServiceHandler = async (req, env) => {
   const by = (req.input.by as string[]).join(',');
   const count = Number(req.input.count ?? 1);
   const among = amongExpr(req.input.among);
-  const bucket = Object.keys(
-    (await env.store.readShared<Bucket>(req.tenant, INDEX, `${by}|${String(req.input.key)}`)) ?? {},
-  );
+  const bucket = (
+    (await env.store.readShared<Bucket>(req.tenant, INDEX, `${by}|${String(req.input.key)}`)) ?? emptyBucket()
+  ).ids;
   const start = bucket.length === 0 ? 0 : hash32(`${req.member}\u0000${token}`) % bucket.length;
   const picked: { at: number; peer: Peer }[] = [];
   for (let k = 0; k < bucket.length && picked.length < count; k++) {
@@ -89,7 +110,7 @@ export const pickPeers: ServiceHandler = async (req, env) => {
     const p = peer.profile;
     picked.push({ at, peer: { id, name: p.name, attributes: p.attributes, tags: p.tags } });
   }
-  // in bucket (join) order, whatever the starting point
+  // in bucket order, whatever the starting point
   const peers = picked.sort((a, b) => a.at - b.at).map((x) => x.peer);
   await env.store.updateShared<Peer[]>(req.tenant, ANSWERS, token, () => peers);
   return { peers };
