@@ -1,70 +1,25 @@
-import { open, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { glob, isDynamicPattern } from 'tinyglobby';
-import { UsageError } from '../command.js';
+import { open } from 'node:fs/promises';
+import { discoverFiles } from '../discover-files.js';
 import { type Lang, messages } from '../i18n.js';
 
-/** Directories never searched when expanding a directory. */
-export const SKIPPED_DIRS = ['node_modules', 'dist', '.kith'] as const;
+export { SKIPPED_DIRS } from '../discover-files.js';
 
 /**
- * Turns `kith validate` arguments into absolute playbook paths, in argument order, each
- * directory's and glob's files sorted, without duplicates:
- *
- * - an existing file is taken as is, whatever its name (the user asked for it);
- * - an existing directory gives every `*.yaml` / `*.yml` below it that looks like a playbook
- *   (see {@link looksLikePlaybook}), skipping `node_modules`, `dist`, `.kith` and dot-directories;
- * - anything else that contains glob syntax is a glob, filtered the same way;
- * - anything else is a usage error naming the path.
- *
- * Throws `UsageError` if a path doesn't exist, a glob matches nothing, or nothing at all is found.
+ * Turns `kith validate` arguments into absolute playbook paths (see {@link discoverFiles}): a
+ * directory or glob keeps the YAML files that look like playbooks ({@link looksLikePlaybook}).
  */
-export async function discoverPlaybooks(
+export function discoverPlaybooks(
   inputs: readonly string[],
   cwd: string,
   lang: Lang = 'en',
 ): Promise<string[]> {
-  const m = messages(lang);
-  const found = new Set<string>();
-  const add = async (paths: string[]) => {
-    const keep = await Promise.all(paths.map((p) => looksLikePlaybook(p)));
-    for (const p of paths.filter((_, i) => keep[i]).sort(comparePaths)) found.add(p);
-  };
-
-  for (const input of inputs) {
-    const abs = resolve(cwd, input);
-    const st = await stat(abs).catch(() => undefined);
-    if (st?.isFile()) {
-      found.add(abs);
-    } else if (st?.isDirectory()) {
-      await add(
-        await glob('**/*.{yaml,yml}', {
-          cwd: abs,
-          absolute: true,
-          onlyFiles: true,
-          ignore: SKIPPED_DIRS.map((d) => `**/${d}/**`),
-        }),
-      );
-    } else if (isDynamicPattern(input)) {
-      const matches = await glob(input.replace(/\\/g, '/'), {
-        cwd,
-        absolute: true,
-        onlyFiles: true,
-        // Skip the usual directories unless the pattern names one explicitly.
-        ignore: SKIPPED_DIRS.filter((d) => !input.includes(d)).map((d) => `**/${d}/**`),
-      });
-      if (matches.length === 0) throw new UsageError(m.noGlobMatch(input));
-      await add(matches.map((p) => resolve(p)));
-    } else {
-      throw new UsageError(m.notFound(input));
-    }
-  }
-  if (found.size === 0) throw new UsageError(m.noPlaybooks([...inputs]));
-  return [...found];
-}
-
-function comparePaths(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return discoverFiles(inputs, {
+    cwd,
+    lang,
+    pattern: '**/*.{yaml,yml}',
+    keep: looksLikePlaybook,
+    nothingFound: (given) => messages(lang).noPlaybooks(given),
+  });
 }
 
 const SNIFF_BYTES = 64 * 1024;

@@ -188,8 +188,8 @@ export const __camel__Channel = definePlugin({
   },
   // Replace with the limits __Display__ publishes; the runtime never sends faster.
   rateLimits: [
-    { name: 'per-group', max: 20, per: '1m', scope: 'group', description: 'placeholder' },
-    { name: 'overall', max: 30, per: '1s', scope: 'connection', description: 'placeholder' },
+    { name: 'per-group', max: 20, per: '1m', scope: 'group', description: 'per group: set to the provider’s published limit' },
+    { name: 'overall', max: 30, per: '1s', scope: 'connection', description: 'per connection: set to the provider’s published limit' },
   ],
 });
 `;
