@@ -2,8 +2,6 @@ import { open } from 'node:fs/promises';
 import { discoverFiles } from '../discover-files.js';
 import { type Lang, messages } from '../i18n.js';
 
-export { SKIPPED_DIRS } from '../discover-files.js';
-
 /**
  * Turns `kith validate` arguments into absolute playbook paths (see {@link discoverFiles}): a
  * directory or glob keeps the YAML files that look like playbooks ({@link looksLikePlaybook}).
