@@ -276,7 +276,7 @@ function firstLine(message: string): string {
  * Flow collections (`[[[[…`) nest without indentation; count them before the parser recurses.
  * Returns the offset of the first bracket deeper than `max`, when the nesting goes past twice that.
  */
-function exceedsFlowDepth(text: string, max: number): number | undefined {
+export function exceedsFlowDepth(text: string, max: number): number | undefined {
   let depth = 0;
   let deepest = -1;
   // The same count on each line alone, quotes or not: an earlier stray bracket or quote cannot

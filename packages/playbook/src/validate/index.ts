@@ -2,7 +2,7 @@ import { type Diagnostic, sortDiagnostics } from '../diagnostics.js';
 import type { ResolvedPlaybook } from '../schema/playbook.js';
 import { toDiagnostic } from './diagnose.js';
 import { checkPlugins, type PluginCatalogue } from './plugins.js';
-import { type PlaybookHost, resolvePlaybook } from './resolve.js';
+import { type PlaybookHost, type Resolution, resolvePlaybook } from './resolve.js';
 import { checkSchema } from './schema-check.js';
 import { checkSemantics } from './semantic.js';
 
@@ -44,7 +44,17 @@ export function validatePlaybookText(
   file: string,
   options: ValidateOptions = {},
 ): ValidateResult {
-  const resolution = resolvePlaybook(file, text, options.host);
+  // The common case, a valid playbook, is read on the fast path (no positions). Anything it
+  // refuses, and any diagnostic at all, is redone in full so that every diagnostic is placed.
+  const fast = resolvePlaybook(file, text, options.host, true);
+  if (fast) {
+    const result = validateResolution(fast, file, options);
+    if (result.diagnostics.length === 0) return result;
+  }
+  return validateResolution(resolvePlaybook(file, text, options.host), file, options);
+}
+
+function validateResolution(resolution: Resolution, file: string, options: ValidateOptions): ValidateResult {
   const { value, origins, root } = resolution;
   const diagnostics = [...resolution.diagnostics];
   if (value) {

@@ -1,4 +1,6 @@
+import { YAMLMap } from 'yaml';
 import type { Diagnostic } from '../diagnostics.js';
+import { fastLoadYaml } from '../load/fast-load.js';
 import { loadYaml, Origins, type SourceFile } from '../load/source.js';
 import { PARAM_REF_PATTERN } from '../schema/common.js';
 import { parseDuration } from '../values/duration.js';
@@ -30,14 +32,62 @@ export interface Resolution {
 const PARAM_REF = new RegExp(PARAM_REF_PATTERN);
 const PARAM_IN_TEXT = /\$\{params\.([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
-/** Read a playbook, follow `extends` through its templates and merge them, then fill in params. */
-export function resolvePlaybook(file: string, text: string, host: PlaybookHost | undefined): Resolution {
+/**
+ * On the fast path a file's root mapping gets this stand-in origin: what reports only when it has
+ * an origin (overrides, parameters) then still reports, with no position, so the caller knows to
+ * go the full way.
+ */
+const NO_NODE = new YAMLMap();
+
+/** The fast path met what it does not take on: go the full way. */
+class FastPathRefused extends Error {}
+
+/**
+ * Read a playbook, follow `extends` through its templates and merge them, then fill in params.
+ * With `fast`, files are read by the CST fast loader without positions: the result is undefined
+ * when a file needs the full loader, and its diagnostics (if any) are not positioned.
+ */
+export function resolvePlaybook(
+  file: string,
+  text: string,
+  host: PlaybookHost | undefined,
+  fast: true,
+): Resolution | undefined;
+export function resolvePlaybook(
+  file: string,
+  text: string,
+  host: PlaybookHost | undefined,
+  fast?: false,
+): Resolution;
+export function resolvePlaybook(
+  file: string,
+  text: string,
+  host: PlaybookHost | undefined,
+  fast = false,
+): Resolution | undefined {
+  try {
+    return resolveWith(file, text, host, fast);
+  } catch (e) {
+    if (e instanceof FastPathRefused) return undefined;
+    throw e;
+  }
+}
+
+function resolveWith(file: string, text: string, host: PlaybookHost | undefined, fast: boolean): Resolution {
   const origins = new Origins();
   const sources = new Map<string, SourceFile>();
   const diagnostics: Diagnostic[] = [];
   const issues: Issue[] = [];
 
   const read = (path: string, content: string) => {
+    if (fast) {
+      const quick = fastLoadYaml(content);
+      if (!quick) throw new FastPathRefused();
+      const source: SourceFile = { file: path, text: content, doc: undefined };
+      sources.set(path, source);
+      if (isRecord(quick.value)) origins.set(quick.value, { source, node: NO_NODE });
+      return { source, value: quick.value, issues: [] as Issue[] };
+    }
     const loaded = loadYaml(content, path, origins);
     sources.set(path, loaded.source);
     for (const issue of loaded.issues) diagnostics.push(toDiagnostic(issue, { source: loaded.source }));
@@ -551,49 +601,68 @@ function substituteParams(
   path: (string | number)[],
   issues: Issue[],
 ): void {
-  const unknown = (name: string, p: (string | number)[], offset: number) => {
-    if (declared.has(name)) return;
-    issues.push(
-      pathIssue(
-        'unknown-reference',
-        p,
-        {
-          kind: 'parameter',
-          kindZh: '参数',
-          name,
-          section: 'params',
-          suggestion: suggest(name, declared) ?? '',
-          known: listOf(declared),
-        },
-        { within: { offset: offset + 9, length: name.length } },
-      ),
-    );
-  };
-  const visit = (container: Record<string | number, unknown>, key: string | number, value: unknown) => {
-    const p = [...path, key];
-    if (typeof value === 'string') {
-      if (!value.includes('${params.')) return;
-      if (PARAM_REF.test(value)) {
-        const name = value.slice(9, -1);
-        if (name in params) container[key] = params[name];
-        else unknown(name, p, 0);
-        return;
-      }
-      container[key] = value.replace(PARAM_IN_TEXT, (whole, name: string, offset: number) => {
-        if (name in params) return String(params[name]);
-        unknown(name, p, offset);
-        return whole;
-      });
-    } else if (value !== null && typeof value === 'object') {
-      substituteParams(value, params, declared, p, issues);
-    }
-  };
   if (Array.isArray(node)) {
-    for (const [i, v] of node.entries()) visit(node as unknown as Record<number, unknown>, i, v);
+    for (const [i, v] of node.entries())
+      substituteIn(node as unknown as Record<number, unknown>, i, v, params, declared, path, issues);
   } else if (isRecord(node)) {
     for (const [k, v] of Object.entries(node)) {
       if (path.length === 0 && (k === 'params' || k === 'extends')) continue;
-      visit(node, k, v);
+      substituteIn(node, k, v, params, declared, path, issues);
     }
   }
+}
+
+/** One value of `substituteParams` (a function of its own: no closure made per node). */
+function substituteIn(
+  container: Record<string | number, unknown>,
+  key: string | number,
+  value: unknown,
+  params: Record<string, unknown>,
+  declared: ReadonlySet<string>,
+  path: (string | number)[],
+  issues: Issue[],
+): void {
+  if (typeof value === 'string') {
+    if (!value.includes('${params.')) return;
+    const p = [...path, key];
+    if (PARAM_REF.test(value)) {
+      const name = value.slice(9, -1);
+      if (name in params) container[key] = params[name];
+      else unknownParam(name, p, 0, declared, issues);
+      return;
+    }
+    container[key] = value.replace(PARAM_IN_TEXT, (whole, name: string, offset: number) => {
+      if (name in params) return String(params[name]);
+      unknownParam(name, p, offset, declared, issues);
+      return whole;
+    });
+  } else if (value !== null && typeof value === 'object') {
+    substituteParams(value, params, declared, [...path, key], issues);
+  }
+}
+
+/** A `${params.x}` naming no declared parameter. */
+function unknownParam(
+  name: string,
+  p: (string | number)[],
+  offset: number,
+  declared: ReadonlySet<string>,
+  issues: Issue[],
+): void {
+  if (declared.has(name)) return;
+  issues.push(
+    pathIssue(
+      'unknown-reference',
+      p,
+      {
+        kind: 'parameter',
+        kindZh: '参数',
+        name,
+        section: 'params',
+        suggestion: suggest(name, declared) ?? '',
+        known: listOf(declared),
+      },
+      { within: { offset: offset + 9, length: name.length } },
+    ),
+  );
 }
