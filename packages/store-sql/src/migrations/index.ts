@@ -1,0 +1,11 @@
+import { sql as initial } from './0001-initial.js';
+
+export interface Migration {
+  /** 1, 2, 3…: applied in this order, each once; never edited once released (up-only). */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in order. Add a new file and a line here; never change or remove one. */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
