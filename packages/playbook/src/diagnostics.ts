@@ -58,3 +58,28 @@ export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
       a.path.localeCompare(b.path),
   );
 }
+
+/**
+ * A diagnostic about a whole file (it cannot be read, a tool failed on it): placed at 1:1, with
+ * the words given. The one place such diagnostics are built.
+ */
+export function fileDiagnostic(
+  file: string,
+  code: string,
+  words: { message: string; hint: string; zh: { message: string; hint: string } },
+  severity: Severity = 'error',
+): Diagnostic {
+  return {
+    severity,
+    code,
+    ...words,
+    file,
+    path: '',
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 1,
+    offset: 0,
+    endOffset: 0,
+  };
+}

@@ -1,8 +1,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { fileDiagnostic } from './diagnostics.js';
 import { DEFAULT_LIMITS } from './load/limits.js';
 import { type PluginCatalogue, type ValidateResult, validatePlaybookText } from './validate/index.js';
+import { messageFor } from './validate/messages.js';
 import type { PlaybookHost } from './validate/resolve.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -59,26 +61,14 @@ export async function validatePlaybookFile(
   try {
     text = readPlaybookFile(path);
   } catch (e) {
-    const result = validatePlaybookText('', path, { host: nodeHost });
-    const message = (e as Error).message;
-    result.diagnostics = [
-      {
-        severity: 'error',
-        code: 'file-not-found',
-        message: `cannot read \`${path}\`: ${message}`,
-        hint: 'Check the path.',
-        zh: { message: `无法读取 \`${path}\`：${message}`, hint: '请检查路径。' },
-        file: path,
-        path: '',
-        line: 1,
-        column: 1,
-        endLine: 1,
-        endColumn: 1,
-        offset: 0,
-        endOffset: 0,
-      },
-    ];
-    return result;
+    const args = { path, detail: (e as Error).message };
+    const words = messageFor('file-not-found');
+    const d = fileDiagnostic(path, 'file-not-found', {
+      message: words.en(args),
+      hint: words.hint(args),
+      zh: { message: words.zh(args), hint: words.zhHint(args) },
+    });
+    return { file: path, diagnostics: [d], sources: new Map(), playbook: undefined, params: {} };
   }
   return validatePlaybookText(text, path, { host: nodeHost, plugins: options.plugins });
 }

@@ -8,6 +8,13 @@
 // TypeBox, re-exported so plugins build schemas with the SDK's own copy.
 export { type Static, type TObject, type TSchema, Type } from '@sinclair/typebox';
 export {
+  INVITE_TTL_MS,
+  inviteKey,
+  linkInvite,
+  readInvite,
+  type StoredInvite,
+} from './channel/link-invite.js';
+export {
   CHANNEL_EVENTS,
   type ChannelCapability,
   type ChannelFormat,

@@ -1,4 +1,4 @@
-import type { Diagnostic, ValidateResult } from '@kith/playbook';
+import { fileDiagnostic, type ValidateResult } from '@kith/playbook';
 import { type Command, defineCommand, EXIT, jsonOption, langOption } from '../command.js';
 import { type Lang, messages } from '../i18n.js';
 import { writeJson } from '../output/json.js';
@@ -70,21 +70,11 @@ async function validateOne(validate: Validator, file: string, lang: Lang): Promi
     return await validate(file, { lang });
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    const d: Diagnostic = {
-      severity: 'error',
-      code: 'internal-error',
+    const d = fileDiagnostic(file, 'internal-error', {
       message: messages('en').crashed(reason),
       hint: messages('en').crashedHint,
       zh: { message: messages('zh-CN').crashed(reason), hint: messages('zh-CN').crashedHint },
-      file,
-      path: '',
-      line: 1,
-      column: 1,
-      endLine: 1,
-      endColumn: 1,
-      offset: 0,
-      endOffset: 0,
-    };
+    });
     return { file, diagnostics: [d], sources: new Map(), playbook: undefined, params: {} };
   }
 }

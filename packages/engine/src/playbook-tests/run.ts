@@ -1,4 +1,4 @@
-import type { Diagnostic } from '@kith/playbook/browser';
+import { fileDiagnostic } from '@kith/playbook/browser';
 import { loadTest } from './load.js';
 import { Session } from './session.js';
 import type { PlaybookTestResult, RunTestOptions } from './types.js';
@@ -63,21 +63,7 @@ export async function runPlaybookTestFile(
 
 function unreadable(file: string, reason: string): PlaybookTestResult {
   const words = SETUP.unreadable(file, reason);
-  const d: Diagnostic = {
-    severity: 'error',
-    code: 'file-not-found',
-    message: words.en.message,
-    hint: words.en.hint,
-    zh: words.zh,
-    file,
-    path: '',
-    line: 1,
-    column: 1,
-    endLine: 1,
-    endColumn: 1,
-    offset: 0,
-    endOffset: 0,
-  };
+  const d = fileDiagnostic(file, 'file-not-found', { ...words.en, zh: words.zh });
   return {
     file,
     name: file,

@@ -1,8 +1,7 @@
-import { CHANNEL_EVENTS, type InboundEvent, inboundEventId, type WebhookHandler } from '@kith/sdk';
+import { CHANNEL_EVENTS, type InboundEvent, inboundEventId, inviteKey, type WebhookHandler } from '@kith/sdk';
 import { bodyJson, header, STANDARD_WEBHOOK_HEADERS, verifyStandardWebhook } from '@kith/sdk/webhook';
 import type { WebhookConfig } from './config.js';
 import type { Envelope } from './envelope.js';
-import { inviteKey } from './invite.js';
 
 const TYPES = new Set<string>(Object.values(CHANNEL_EVENTS));
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
