@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { openPglite, pgliteSql, pgSql, pgSqlFromUrl, type Sql } from './sql.js';
 import { SqlStore, type SqlStoreOptions } from './store.js';
 
-export { type MigrateReport, migrate } from './migrate.js';
+export { type MigrateOptions, type MigrateReport, migrate } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations/index.js';
 export { openPglite, pgliteSql, pgSql, pgSqlFromUrl, type Sql, type SqlRunner } from './sql.js';
 export { SqlStore, type SqlStoreOptions } from './store.js';
