@@ -102,6 +102,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const baseline = kernelBaseline(100_000);
 
 let lastPrint = performance.now();
+const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 const result = await simulate(validated.playbook, {
   settings,
@@ -117,6 +118,9 @@ const result = await simulate(validated.playbook, {
   },
 });
 const wall = (performance.now() - t0) / 1000;
+const used = process.cpuUsage(cpu0);
+// on a shared machine wall time includes waiting for a core; CPU time shows what the run itself cost
+const cpu = (used.user + used.system) / 1e6;
 const peakRss = process.resourceUsage().maxRSS / 1024;
 const r = result.report;
 
@@ -128,6 +132,9 @@ console.log(`members at the end          ${fmt(result.members)} (${fmt(r.activit
 console.log(`member-steps                ${fmt(result.memberSteps)}`);
 console.log(`wall time                   ${wall.toFixed(1)} s`);
 console.log(`member-steps/s              ${fmt(result.memberSteps / wall)}`);
+console.log(
+  `CPU time                    ${cpu.toFixed(1)} s (${fmt(result.memberSteps / cpu)} member-steps per CPU-second)`,
+);
 console.log(`members/s                   ${fmt(result.members / wall)}`);
 console.log(`peak RSS                    ${fmt(peakRss)} MiB`);
 console.log(`baseline: bare kernel       ${fmt(baseline)} member-steps/s (3-step journey, same run)`);

@@ -65,6 +65,9 @@ export class BullScheduler implements Scheduler {
       connection: options.connection,
       ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
     });
+    // Without a listener a dropped connection would be an unhandled 'error' event; ioredis
+    // reconnects and the queue resumes on its own.
+    this.queue.on('error', () => {});
     this.now = options.now ?? Date.now;
     this.jobOptions = {
       attempts: options.attempts ?? 8,

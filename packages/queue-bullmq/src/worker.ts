@@ -12,6 +12,16 @@ export interface TimerWorkerOptions {
   concurrency?: number;
   /** Called with a failed timer once BullMQ has no attempts left. */
   onFailed?: (timer: Timer, error: Error) => void;
+  /** How long a job is locked to a worker that stops renewing it (died): it is then retried (default 30 s). */
+  lockDurationMs?: number;
+  /** Times a job may be taken back from a dead worker before it fails (default 1). */
+  maxStalledCount?: number;
+}
+
+/** What the handler is told about the job besides its timer. */
+export interface TimerJobInfo {
+  /** A previous attempt started (and threw, or its worker died): its commit may have landed. */
+  retried: boolean;
 }
 
 /**
@@ -22,14 +32,14 @@ export interface TimerWorkerOptions {
 export class TimerWorker {
   readonly worker: Worker<Timer>;
 
-  constructor(handler: (timer: Timer) => Promise<void>, options: TimerWorkerOptions) {
+  constructor(handler: (timer: Timer, job: TimerJobInfo) => Promise<void>, options: TimerWorkerOptions) {
     const name = options.queueName ?? DEFAULT_QUEUE_NAME;
     const current = currentJobsKey(options.prefix, name);
     const redis = options.connection;
     this.worker = new Worker<Timer>(
       name,
       async (job) => {
-        await handler(job.data);
+        await handler(job.data, { retried: job.attemptsStarted > 1 });
         // Fired: forget it as the key's current job, unless the handler already re-armed the key.
         const t = job.data;
         await redis.eval(FORGET_SCRIPT, 1, current, timerSlot(t.tenant, t.key), job.id ?? '');
@@ -37,6 +47,10 @@ export class TimerWorker {
       {
         connection: options.connection,
         concurrency: options.concurrency ?? 1,
+        ...(options.lockDurationMs === undefined
+          ? {}
+          : { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }),
+        ...(options.maxStalledCount === undefined ? {} : { maxStalledCount: options.maxStalledCount }),
         ...(options.prefix === undefined ? {} : { prefix: options.prefix }),
       },
     );

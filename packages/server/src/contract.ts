@@ -1,12 +1,13 @@
 import type { EventInput, Runtime, Store } from '@kith/engine';
 import type { Context } from 'hono';
+import type { Role } from './control/types.js';
 
 /**
  * The types every route module shares. Route modules are `(deps: ServerDeps) => Hono<AppEnv>`
  * sub-apps mounted by `createApp`; they read the caller from `c.get('principal')` and reach a
  * tenant only through `tenantAccess` (which answers 401/404/403 the same way everywhere).
  */
-export type Role = 'agency-admin' | 'tenant-editor' | 'tenant-viewer';
+export type { Role };
 
 export interface Principal {
   tokenId: string;

@@ -34,3 +34,10 @@ export function decJson<T>(text: string): T {
       : text,
   ) as T;
 }
+
+/** pg returns BIGINT as a string and PGlite may return a bigint: every integer comes back a number. */
+export function int(v: number | string | bigint): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n)) throw new Error(`not a safe integer: ${String(v)}`);
+  return n;
+}

@@ -3,10 +3,19 @@ import type pg from 'pg';
 import { openPglite, pgliteSql, pgSql, pgSqlFromUrl, type Sql } from './sql.js';
 import { SqlStore, type SqlStoreOptions } from './store.js';
 
+export { type EmbeddedLoop, type EmbeddedLoopOptions, startEmbeddedLoop } from './embedded-loop.js';
+export type { InboundEvent } from './inbox.js';
+export type { MemberFilter, MemberPage, MemberQuery, MemberSummary } from './members.js';
 export { type MigrateOptions, type MigrateReport, migrate } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations/index.js';
+export { SqlScheduler } from './scheduler.js';
 export { openPglite, pgliteSql, pgSql, pgSqlFromUrl, type Sql, type SqlRunner } from './sql.js';
-export { SqlStore, type SqlStoreOptions } from './store.js';
+export {
+  DEFAULT_CLAIM_TIMEOUT_MS,
+  DEFAULT_INBOUND_RETENTION_MS,
+  SqlStore,
+  type SqlStoreOptions,
+} from './store.js';
 
 /**
  * Where the store lives: an adapter already made, a `pg` Pool, a PGlite instance, a PostgreSQL

@@ -37,6 +37,11 @@ export function pgSql(pool: pg.Pool, options: { ownsPool?: boolean } = {}): Sql 
     ...runner(pool),
     async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
       const client = await pool.connect();
+      // a connection lost mid-transaction (server restart, a terminated backend) also emits
+      // 'error' on the checked-out client; the query in flight rejects with it, and without a
+      // listener the event would crash the process
+      const lost = (): void => undefined;
+      client.on('error', lost);
       let broken: unknown;
       try {
         await client.query('BEGIN');
@@ -52,6 +57,7 @@ export function pgSql(pool: pg.Pool, options: { ownsPool?: boolean } = {}): Sql 
         throw error;
       } finally {
         // a connection whose rollback failed is in an unknown state: destroy it rather than reuse it
+        client.off('error', lost);
         client.release(broken instanceof Error ? broken : undefined);
       }
     },

@@ -1,6 +1,7 @@
 import type {
   CommitResult,
   Effect,
+  EventInput,
   JourneyInstance,
   MemberCommit,
   MemberState,
@@ -9,7 +10,16 @@ import type {
   SettleUpdate,
   Store,
 } from '@kith/engine';
-import { decJson, decText, encJson, encText } from './codec.js';
+import { decJson, decText, encJson, encText, int } from './codec.js';
+import { Inbox } from './inbox.js';
+import {
+  countMembers,
+  findMembers,
+  type MemberFilter,
+  type MemberPage,
+  type MemberQuery,
+  memberCounts,
+} from './members.js';
 import { type MigrateReport, migrate } from './migrate.js';
 import type { Sql, SqlRunner } from './sql.js';
 
@@ -18,7 +28,21 @@ export interface SqlStoreOptions {
   keepFinished?: boolean;
   /** Rows per round trip when `memberIds` / `listShared` page through a table. */
   pageSize?: number;
+  /**
+   * How long an effect handed out by `dueEffects` stays claimed without being settled before
+   * `dueEffects` hands it out again (its worker is taken for dead). Default 60 000 ms; keep it
+   * well above the slowest plugin call (a send that is still running past it goes out twice,
+   * with the same idempotency key).
+   */
+  claimTimeoutMs?: number;
+  /** How long inbox rows marked done are kept before pruning. Default 7 days. */
+  inboundRetentionMs?: number;
+  /** Pruning of done inbox rows runs at most this often (from `markInboundDone`). Default 60 000 ms. */
+  inboundPruneEveryMs?: number;
 }
+
+export const DEFAULT_CLAIM_TIMEOUT_MS = 60_000;
+export const DEFAULT_INBOUND_RETENTION_MS = 7 * 86_400_000;
 
 interface OutboxRow {
   effect: string;
@@ -27,13 +51,6 @@ interface OutboxRow {
   available_at: number | string | bigint;
   last_error: string | null;
   settled_at: number | string | bigint | null;
-}
-
-/** pg returns BIGINT as a string and PGlite may return a bigint: every integer comes back a number. */
-function int(v: number | string | bigint): number {
-  const n = Number(v);
-  if (!Number.isSafeInteger(n)) throw new Error(`not a safe integer: ${String(v)}`);
-  return n;
 }
 
 /**
@@ -80,6 +97,9 @@ async function insertEffects(db: SqlRunner, effects: readonly Effect[]): Promise
 export class SqlStore implements Store {
   private readonly keepFinished: boolean;
   private readonly pageSize: number;
+  private readonly claimTimeoutMs: number;
+  private readonly inbox: Inbox;
+  private readonly listeners = new Set<(at: number) => void>();
 
   constructor(
     readonly sql: Sql,
@@ -87,6 +107,28 @@ export class SqlStore implements Store {
   ) {
     this.keepFinished = options.keepFinished ?? true;
     this.pageSize = options.pageSize ?? 1000;
+    this.claimTimeoutMs = nonNegative('claimTimeoutMs', options.claimTimeoutMs, DEFAULT_CLAIM_TIMEOUT_MS);
+    this.inbox = new Inbox(
+      sql,
+      nonNegative('inboundRetentionMs', options.inboundRetentionMs, DEFAULT_INBOUND_RETENTION_MS),
+      nonNegative('inboundPruneEveryMs', options.inboundPruneEveryMs, 60_000),
+    );
+  }
+
+  /**
+   * Called with the due time of effects this store instance queued (a member commit with effects,
+   * `enqueueEffects`, an effect settled back to pending): the embedded loop wakes early for them.
+   * Returns the unsubscribe.
+   */
+  onEffects(listener: (at: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private queued(effects: readonly Effect[]): void {
+    if (effects.length === 0 || this.listeners.size === 0) return;
+    const at = effects.reduce((m, e) => Math.min(m, e.notBefore), Number.POSITIVE_INFINITY);
+    for (const l of this.listeners) l(at);
   }
 
   /** Applies pending migrations (`createSqlStore` does this on start). */
@@ -150,6 +192,7 @@ export class SqlStore implements Store {
       throw error;
     }
     c.state.rev = rev;
+    this.queued(c.effects);
     return 'ok';
   }
 
@@ -179,6 +222,7 @@ export class SqlStore implements Store {
 
   async enqueueEffects(effects: readonly Effect[]): Promise<void> {
     await insertEffects(this.sql, effects);
+    this.queued(effects);
   }
 
   async consumeEvent(tenant: string, eventId: string): Promise<boolean> {
@@ -221,17 +265,19 @@ export class SqlStore implements Store {
    */
   async dueEffects(now: number, limit: number): Promise<OutboxEntry[]> {
     if (limit <= 0) return [];
+    await this.requeueExpiredClaims();
     const rows = await this.sql.query<OutboxRow & { picked: string | number }>(
-      `WITH picked AS (
-         SELECT tenant, key, due_seq FROM kith_outbox
+      // by ctid: a TID scan touches only the picked rows (a join would scan the whole outbox when
+      // the planner's estimates are off); the old due_seq is kept in claimed_seq for the order
+      `UPDATE kith_outbox SET claimed_seq = due_seq, due_seq = NULL, claimed_at = now()
+       WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM kith_outbox
          WHERE status = 'pending' AND due_seq IS NOT NULL AND available_at <= $1
          ORDER BY available_at, due_seq
          LIMIT $2
          FOR UPDATE SKIP LOCKED
-       )
-       UPDATE kith_outbox o SET due_seq = NULL
-       FROM picked p WHERE o.tenant = p.tenant AND o.key = p.key
-       RETURNING o.effect::text AS effect, o.status, o.attempts, o.available_at, o.last_error, o.settled_at, p.due_seq AS picked`,
+       ))
+       RETURNING ${OUTBOX_COLUMNS}, claimed_seq AS picked`,
       [now, limit],
     );
     return rows
@@ -244,13 +290,28 @@ export class SqlStore implements Store {
    * Puts back in line every effect claimed by `dueEffects` and never settled (its process died
    * mid-dispatch); returns how many. Run it when no dispatcher is running — with live workers it
    * would hand their in-flight effects out a second time (still at least once, same key).
+   * `dueEffects` does this by itself for claims older than `claimTimeoutMs`.
    */
   async requeueClaimed(): Promise<number> {
     const rows = await this.sql.query(
-      `UPDATE kith_outbox SET due_seq = nextval('kith_outbox_due_seq')
+      `UPDATE kith_outbox SET due_seq = nextval('kith_outbox_due_seq'), claimed_at = NULL
        WHERE status = 'pending' AND due_seq IS NULL RETURNING 1 AS ok`,
     );
     return rows.length;
+  }
+
+  /**
+   * Claims older than the claim timeout (database time, so workers' clocks need not agree) go
+   * back in line behind the effects already waiting. Concurrent callers serialise on the row
+   * locks, and the second finds the row no longer claimed.
+   */
+  private async requeueExpiredClaims(): Promise<void> {
+    await this.sql.query(
+      `UPDATE kith_outbox SET due_seq = nextval('kith_outbox_due_seq'), claimed_at = NULL
+       WHERE status = 'pending' AND due_seq IS NULL
+         AND claimed_at <= now() - $1::double precision * interval '1 millisecond'`,
+      [this.claimTimeoutMs],
+    );
   }
 
   async nextEffectAt(): Promise<number | undefined> {
@@ -264,7 +325,7 @@ export class SqlStore implements Store {
   async settleEffect(tenant: string, key: string, u: SettleUpdate): Promise<void> {
     await this.sql.query(
       `UPDATE kith_outbox SET status = $3, attempts = $4, available_at = $5, last_error = $6, settled_at = $7,
-         due_seq = CASE WHEN $3 = 'pending' THEN nextval('kith_outbox_due_seq') ELSE NULL END
+         claimed_at = NULL, due_seq = CASE WHEN $3 = 'pending' THEN nextval('kith_outbox_due_seq') ELSE NULL END
        WHERE tenant = $1 AND key = $2`,
       [
         encText(tenant),
@@ -276,6 +337,7 @@ export class SqlStore implements Store {
         u.settledAt,
       ],
     );
+    if (u.status === 'pending') for (const l of this.listeners) l(u.availableAt);
   }
 
   async getEffect(tenant: string, key: string): Promise<OutboxEntry | undefined> {
@@ -363,6 +425,60 @@ export class SqlStore implements Store {
     }
   }
 
+  /**
+   * Saves an event the API accepted, before it is run: false if this (tenant, id) is already in
+   * the inbox or was already consumed by the engine (a re-delivery). The caller runs it, then
+   * calls `markInboundDone`.
+   */
+  saveInbound(tenant: string, event: EventInput & { id: string }): Promise<boolean> {
+    return this.inbox.save(tenant, event);
+  }
+
+  /** The saved event, done or not; undefined if never saved or pruned. */
+  loadInbound(tenant: string, id: string): Promise<(EventInput & { id: string }) | undefined> {
+    return this.inbox.load(tenant, id);
+  }
+
+  /** Marks a saved event run by the engine; done rows are pruned after `inboundRetentionMs`. */
+  markInboundDone(tenant: string, id: string): Promise<void> {
+    return this.inbox.markDone(tenant, id);
+  }
+
+  /** Saved events not yet done, oldest first (a restarted worker picks these up). */
+  pendingInbound(limit: number): Promise<{ tenant: string; id: string }[]> {
+    return this.inbox.pending(limit);
+  }
+
+  /** Deletes done inbox rows past the retention period now; returns how many. */
+  pruneInbound(): Promise<number> {
+    return this.inbox.prune();
+  }
+
+  /** One page of a tenant's members matching the filter, in id order, with a stable cursor. */
+  findMembers(tenant: string, query: MemberQuery): Promise<MemberPage> {
+    return findMembers(this.sql, tenant, query);
+  }
+
+  /** How many of a tenant's members match the filter (segment sizes). */
+  countMembers(tenant: string, filter: MemberFilter = {}): Promise<number> {
+    return countMembers(this.sql, tenant, filter);
+  }
+
+  /** Members now, per current stage and per current tier. */
+  memberCounts(
+    tenant: string,
+  ): Promise<{ members: number; stages: Record<string, number>; tiers: Record<string, number> }> {
+    return memberCounts(this.sql, tenant);
+  }
+
+  /** Tenants with at least one published version: those `Runtime.recover` has work for after a restart. */
+  async publishedTenants(): Promise<string[]> {
+    const rows = await this.sql.query<{ tenant: string }>(
+      'SELECT DISTINCT tenant FROM kith_published ORDER BY tenant',
+    );
+    return rows.map((r) => decText(r.tenant));
+  }
+
   async savePublished(tenant: string, v: PublishedVersion): Promise<void> {
     await this.sql.query(
       `INSERT INTO kith_published (tenant, version, published_at, playbook, params)
@@ -388,4 +504,11 @@ export class SqlStore implements Store {
       params: decJson<Record<string, unknown>>(r.params),
     }));
   }
+}
+
+function nonNegative(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`SqlStoreOptions.${name} must be a number of milliseconds ≥ 0, got ${value}`);
+  return value;
 }

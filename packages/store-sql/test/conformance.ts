@@ -1,6 +1,7 @@
 import type { Effect, MemberCommit, MemberState, Store } from '@kith/engine';
 import { newMemberState } from '@kith/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PGLITE_BOOT_MS } from './timeouts.js';
 
 /**
  * The Store conformance suite: what every Store must do, as MemoryStore does it. One store per
@@ -62,7 +63,7 @@ export function storeConformance(name: string, open: () => Promise<StoreFixture>
     beforeAll(async () => {
       fixture = await open();
       store = fixture.store;
-    });
+    }, PGLITE_BOOT_MS);
     afterAll(async () => {
       await fixture?.close();
     });

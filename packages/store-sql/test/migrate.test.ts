@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqlStore, MIGRATIONS, migrate, pgSqlFromUrl } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from './pg-db.js';
+import { PGLITE_BOOT_MS } from './timeouts.js';
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -48,29 +49,33 @@ describe('migrations', () => {
     }
   });
 
-  it('keep an on-disk PGlite store across a restart', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'kith-pglite-'));
-    try {
-      const first = await createSqlStore({ pglite: dir });
-      const state = newMemberState('t', 'ann');
-      expect(
-        await first.commitMember({
-          tenant: 't',
-          state,
-          expectedRev: 0,
-          eventId: 'e',
-          effects: [],
-          finished: [],
-        }),
-      ).toBe('ok');
-      await first.close();
-      const second = await createSqlStore({ pglite: dir });
-      expect((await second.migrate()).applied).toEqual([]);
-      expect((await second.loadMember('t', 'ann'))?.rev).toBe(1);
-      expect(await second.hasEvent('t', 'e')).toBe(true);
-      await second.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'keep an on-disk PGlite store across a restart',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'kith-pglite-'));
+      try {
+        const first = await createSqlStore({ pglite: dir });
+        const state = newMemberState('t', 'ann');
+        expect(
+          await first.commitMember({
+            tenant: 't',
+            state,
+            expectedRev: 0,
+            eventId: 'e',
+            effects: [],
+            finished: [],
+          }),
+        ).toBe('ok');
+        await first.close();
+        const second = await createSqlStore({ pglite: dir });
+        expect((await second.migrate()).applied).toEqual([]);
+        expect((await second.loadMember('t', 'ann'))?.rev).toBe(1);
+        expect(await second.hasEvent('t', 'e')).toBe(true);
+        await second.close();
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+    2 * PGLITE_BOOT_MS,
+  );
 });

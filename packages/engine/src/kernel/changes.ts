@@ -1,4 +1,4 @@
-import { type MemberState, ownList, ownRecord } from '../model/member.js';
+import { appended, type MemberState, ownRecord } from '../model/member.js';
 
 /**
  * A change to a member, as steps and mechanics express it. Everything that changes a profile goes
@@ -40,8 +40,7 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
       let changed = false;
       for (const t of c.add ?? []) {
         if (!p.tags.includes(t)) {
-          p.tags = ownList(p.tags);
-          p.tags.push(t);
+          p.tags = appended(p.tags, t);
           changed = true;
         }
       }
@@ -56,8 +55,7 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
     }
     case 'badge':
       if (p.badges.includes(c.add)) return false;
-      p.badges = ownList(p.badges);
-      p.badges.push(c.add);
+      p.badges = appended(p.badges, c.add);
       return true;
     case 'points':
       if (!Number.isFinite(c.delta) || c.delta === 0) return false;
@@ -107,8 +105,7 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
       return true;
     case 'goal':
       if (p.goals.includes(c.goal)) return false;
-      p.goals = ownList(p.goals);
-      p.goals.push(c.goal);
+      p.goals = appended(p.goals, c.goal);
       return true;
     case 'order': {
       const o = state.orders[c.order];

@@ -1,4 +1,5 @@
 import type { CompiledExpression } from '@kith/playbook/browser';
+import type { CompiledPlaybook } from '../compile/types.js';
 import type { Mechanic, MechanicContext, MechanicOutput, StepInfo } from '../mechanics/types.js';
 import type { EventView, KithEvent } from '../model/event.js';
 import { ownRecord } from '../model/member.js';
@@ -57,13 +58,37 @@ export function applyMechanicOutput(run: Run, m: Mechanic, out: MechanicOutput |
   }
 }
 
-export function mechanicsOnEvent(run: Run, event: KithEvent, view: EventView): void {
-  for (const m of run.kernel.mechanics) {
-    if (m.onEvent === undefined || !active(run, m)) continue;
-    const wants = m.events;
-    if (wants !== undefined && !wants.includes(event.type) && !wants.includes('*')) continue;
-    applyMechanicOutput(run, m, m.onEvent(context(run, m), event, view));
+/** Mechanics that handle an event type, per playbook version and mechanics list, in their order. */
+const listeners = new WeakMap<CompiledPlaybook, Map<readonly Mechanic[], Map<string, Mechanic[]>>>();
+
+function listenersOf(run: Run, type: string): Mechanic[] {
+  const pb = run.kernel.current;
+  let byList = listeners.get(pb);
+  if (byList === undefined) {
+    byList = new Map();
+    listeners.set(pb, byList);
   }
+  let byType = byList.get(run.kernel.mechanics);
+  if (byType === undefined) {
+    byType = new Map();
+    byList.set(run.kernel.mechanics, byType);
+  }
+  let list = byType.get(type);
+  if (list === undefined) {
+    list = run.kernel.mechanics.filter(
+      (m) =>
+        m.onEvent !== undefined &&
+        pb.plans.has(m.name) &&
+        (m.events === undefined || m.events.includes(type) || m.events.includes('*')),
+    );
+    byType.set(type, list);
+  }
+  return list;
+}
+
+export function mechanicsOnEvent(run: Run, event: KithEvent, view: EventView): void {
+  for (const m of listenersOf(run, event.type))
+    applyMechanicOutput(run, m, m.onEvent!(context(run, m), event, view));
 }
 
 export function mechanicsOnStep(run: Run, info: StepInfo): void {

@@ -1,4 +1,5 @@
 import { isTruthy } from '@kith/playbook/browser';
+import type { CompiledPlaybook } from '../compile/types.js';
 import { isLive } from '../model/instance.js';
 import { ownRecord } from '../model/member.js';
 import { evaluateTier, promoteStage } from './ladder.js';
@@ -6,6 +7,32 @@ import { startInstance } from './lifecycle.js';
 import type { Run } from './run.js';
 import { exitByCondition } from './step-loop.js';
 import { INTRODUCE_INDEX, introductionKey } from './steps/introduce.js';
+
+interface MarkKeys {
+  segments: string[];
+  thresholds: string[];
+  /** Per `introduceBy` entry: its joined attribute list and its mark key. */
+  introductions: { by: string; mark: string }[];
+}
+
+/**
+ * The marks' keys of a playbook, built once: a key built afresh for each look-up must be hashed
+ * again every time, and this runs after every change of every member.
+ */
+const markKeysOf = new WeakMap<CompiledPlaybook, MarkKeys>();
+
+function markKeys(pb: CompiledPlaybook): MarkKeys {
+  let keys = markKeysOf.get(pb);
+  if (keys === undefined) {
+    keys = {
+      segments: pb.triggers.segments.map((j) => `seg:${j.id}`),
+      thresholds: pb.triggers.thresholds.map((j) => `thr:${j.id}`),
+      introductions: pb.introduceBy.map((by) => ({ by: by.join(','), mark: `intro:${by.join(',')}` })),
+    };
+    markKeysOf.set(pb, keys);
+  }
+  return keys;
+}
 
 function mark(run: Run, key: string, value: string): void {
   run.state.marks = ownRecord(run.state.marks);
@@ -18,7 +45,8 @@ export function reevaluate(run: Run): void {
   run.scope.event = null;
   evaluateTier(run);
   promoteStage(run);
-  for (const inst of run.state.instances.slice()) {
+  const live = run.state.instances;
+  for (const inst of live.length === 0 ? live : live.slice()) {
     if (!isLive(inst)) continue;
     const ipb = run.kernel.version(inst.version) ?? pb;
     const journey = ipb.journeys.get(inst.journey);
@@ -28,9 +56,11 @@ export function reevaluate(run: Run): void {
     run.leave();
   }
   const marks = run.state.marks;
-  for (const j of pb.triggers.segments) {
+  const keys = markKeys(pb);
+  for (let n = 0; n < pb.triggers.segments.length; n++) {
+    const j = pb.triggers.segments[n]!;
     if (j.trigger.kind !== 'segment') continue;
-    const key = `seg:${j.id}`;
+    const key = keys.segments[n]!;
     const holds = isTruthy(j.trigger.segment(run.scope));
     if (holds && marks[key] === undefined) {
       mark(run, key, '1');
@@ -39,9 +69,10 @@ export function reevaluate(run: Run): void {
       delete marks[key];
     }
   }
-  for (const j of pb.triggers.thresholds) {
+  for (let n = 0; n < pb.triggers.thresholds.length; n++) {
+    const j = pb.triggers.thresholds[n]!;
     if (j.trigger.kind !== 'threshold') continue;
-    const key = `thr:${j.id}`;
+    const key = keys.thresholds[n]!;
     if (marks[key] !== undefined) continue;
     const v = j.trigger.value(run.scope);
     if (typeof v === 'number' && v >= j.trigger.atLeast) {
@@ -49,14 +80,15 @@ export function reevaluate(run: Run): void {
       startInstance(run, j, null, '');
     }
   }
-  for (const by of pb.introduceBy) {
-    const markKey = `intro:${by.join(',')}`;
+  for (let n = 0; n < pb.introduceBy.length; n++) {
+    const by = pb.introduceBy[n]!;
+    const markKey = keys.introductions[n]!.mark;
     // a member who left is taken out of the index (and put back if it returns)
     const key = run.state.leftAt === null ? (introductionKey(by, run.profile.attributes) ?? '') : '';
     const old = marks[markKey] ?? '';
     if (key === old) continue;
     if (key === '') delete marks[markKey];
     else mark(run, markKey, key);
-    run.request(INTRODUCE_INDEX, { by: by.join(','), from: old, to: key }, null);
+    run.request(INTRODUCE_INDEX, { by: keys.introductions[n]!.by, from: old, to: key }, null);
   }
 }

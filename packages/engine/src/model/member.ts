@@ -153,6 +153,15 @@ export function ownList<T>(list: T[]): T[] {
   return list === (EMPTY_LIST as unknown) ? [] : list;
 }
 
+/**
+ * A copy of a member's list with one more item, at its exact size: `push` on a small array makes
+ * room for 16 more, and a member keeps its lists (stages reached, goals, tags) for its whole life —
+ * a hundred bytes each, per member. For lists that rarely grow; assign the result back.
+ */
+export function appended<T>(list: readonly T[], item: T): T[] {
+  return list.concat([item]);
+}
+
 /** The record itself, or a fresh one in place of the shared empty: assign it back before writing. */
 export function ownRecord<T>(record: Record<string, T>): Record<string, T> {
   return record === (EMPTY_RECORD as unknown) ? {} : record;

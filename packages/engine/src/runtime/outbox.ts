@@ -17,6 +17,19 @@ export interface DispatchReport {
 }
 
 /**
+ * What became of one effect handed to `deliverOne`: a dispatch outcome, or why nothing was sent —
+ * `settled` (already delivered, dead or skipped: a repeat absorbed), `not-due` (pending until
+ * `availableAt`), `missing` (no such effect).
+ */
+export interface EffectDelivery {
+  outcome: keyof DispatchReport | 'settled' | 'not-due' | 'missing';
+  attempts: number;
+  /** When a still-pending effect is due (after a failure, a deferral, or not yet due); else null. */
+  availableAt: number | null;
+  lastError: string | null;
+}
+
+/**
  * Delivers due outbox entries: at least once, each with its idempotency key; failures retry with
  * backoff and jitter until `maxAttempts`, then go to the dead-letter list. Group messages obey the
  * shared per-group cap here, at send time, because it spans every member's journeys.
@@ -54,68 +67,119 @@ export class Dispatcher {
     const report: DispatchReport = { delivered: 0, failed: 0, dead: 0, deferred: 0, skipped: 0 };
     const due = await this.store.dueEffects(now, limit);
     for (const entry of due) {
-      const e = entry.effect;
-      const gate = await this.groupGate(entry, now);
-      if (gate === 'skip') {
-        await this.settle(entry, {
-          status: 'skipped',
-          attempts: entry.attempts,
-          availableAt: now,
-          lastError: 'group-cap',
-          settledAt: now,
-        });
-        report.skipped++;
-        continue;
-      }
-      if (gate > now) {
-        await this.settle(entry, {
-          status: 'pending',
-          attempts: entry.attempts,
-          availableAt: gate,
-          lastError: null,
-          settledAt: null,
-        });
-        report.deferred++;
-        continue;
-      }
-      const attempt = entry.attempts + 1;
-      let result: DeliveryResult;
-      try {
-        result = await this.effects.deliver(e, attempt);
-      } catch (err) {
-        result = { ok: false, error: err instanceof Error ? err.message : String(err) };
-      }
-      if (result.ok) {
-        await this.settle(entry, {
-          status: 'delivered',
-          attempts: attempt,
-          availableAt: now,
-          lastError: null,
-          settledAt: now,
-        });
-        report.delivered++;
-      } else if (result.retryable === false || attempt >= this.retry.maxAttempts) {
-        await this.settle(entry, {
-          status: 'dead',
-          attempts: attempt,
-          availableAt: now,
-          lastError: result.error,
-          settledAt: now,
-        });
-        report.dead++;
-      } else {
-        const delay = result.retryAfterMs ?? backoffMs(this.retry, attempt, e.key);
-        await this.settle(entry, {
-          status: 'pending',
-          attempts: attempt,
-          availableAt: now + delay,
-          lastError: result.error,
-          settledAt: null,
-        });
-        report.failed++;
-      }
+      const [outcome] = await this.deliverEntry(entry, now);
+      report[outcome]++;
     }
     return report;
+  }
+
+  /**
+   * Delivers one effect by key, for a queue that hands effects out one by one (a job per effect):
+   * only a pending effect that is due is attempted, so a repeated job for an effect already
+   * delivered, dead-lettered or skipped sends nothing. A rate-limit wait is a deferral here, not
+   * a spent attempt.
+   */
+  async deliverOne(tenant: string, key: string, now: number): Promise<EffectDelivery> {
+    const entry = await this.store.getEffect(tenant, key);
+    if (entry === undefined) return { outcome: 'missing', attempts: 0, availableAt: null, lastError: null };
+    if (entry.status !== 'pending' || entry.availableAt > now) {
+      return {
+        outcome: entry.status === 'pending' ? 'not-due' : 'settled',
+        attempts: entry.attempts,
+        availableAt: entry.status === 'pending' ? entry.availableAt : null,
+        lastError: entry.lastError,
+      };
+    }
+    const [outcome, u] = await this.deliverEntry(entry, now, false);
+    return {
+      outcome,
+      attempts: u.attempts,
+      availableAt: u.status === 'pending' ? u.availableAt : null,
+      lastError: u.lastError,
+    };
+  }
+
+  /**
+   * `waitIsAttempt`: whether a wait asked for by a rate limit (`retryAfterMs`) spends an attempt.
+   * One effect per job (`deliverOne`) says no: its retry may land on another worker, which
+   * reserves a slot anew, and a busy connection must not dead-letter sends that only waited.
+   */
+  private async deliverEntry(
+    entry: OutboxEntry,
+    now: number,
+    waitIsAttempt = true,
+  ): Promise<[keyof DispatchReport, Parameters<Store['settleEffect']>[2]]> {
+    const e = entry.effect;
+    const gate = await this.groupGate(entry, now);
+    if (gate === 'skip') {
+      return this.settleAs('skipped', entry, {
+        status: 'skipped',
+        attempts: entry.attempts,
+        availableAt: now,
+        lastError: 'group-cap',
+        settledAt: now,
+      });
+    }
+    if (gate > now) {
+      return this.settleAs('deferred', entry, {
+        status: 'pending',
+        attempts: entry.attempts,
+        availableAt: gate,
+        lastError: null,
+        settledAt: null,
+      });
+    }
+    const attempt = entry.attempts + 1;
+    let result: DeliveryResult;
+    try {
+      result = await this.effects.deliver(e, attempt);
+    } catch (err) {
+      result = { ok: false, error: err instanceof Error ? err.message : String(err) };
+    }
+    if (result.ok) {
+      return this.settleAs('delivered', entry, {
+        status: 'delivered',
+        attempts: attempt,
+        availableAt: now,
+        lastError: null,
+        settledAt: now,
+      });
+    }
+    if (!waitIsAttempt && result.retryable !== false && result.retryAfterMs !== undefined) {
+      return this.settleAs('deferred', entry, {
+        status: 'pending',
+        attempts: entry.attempts,
+        availableAt: now + result.retryAfterMs,
+        lastError: result.error,
+        settledAt: null,
+      });
+    }
+    if (result.retryable === false || attempt >= this.retry.maxAttempts) {
+      return this.settleAs('dead', entry, {
+        status: 'dead',
+        attempts: attempt,
+        availableAt: now,
+        lastError: result.error,
+        settledAt: now,
+      });
+    }
+    const delay = result.retryAfterMs ?? backoffMs(this.retry, attempt, e.key);
+    return this.settleAs('failed', entry, {
+      status: 'pending',
+      attempts: attempt,
+      availableAt: now + delay,
+      lastError: result.error,
+      settledAt: null,
+    });
+  }
+
+  private async settleAs(
+    outcome: keyof DispatchReport,
+    entry: OutboxEntry,
+    u: Parameters<Store['settleEffect']>[2],
+  ): Promise<[keyof DispatchReport, Parameters<Store['settleEffect']>[2]]> {
+    await this.settle(entry, u);
+    return [outcome, u];
   }
 
   private async settle(entry: OutboxEntry, u: Parameters<Store['settleEffect']>[2]): Promise<void> {

@@ -25,7 +25,7 @@ import type { Store } from '../ports/store.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { type MigrationPreview, MigrationTally } from './migration.js';
-import { Dispatcher, type DispatchReport } from './outbox.js';
+import { Dispatcher, type DispatchReport, type EffectDelivery } from './outbox.js';
 import { GROUP_OPENED, GROUP_SERVICES } from './services/groups.js';
 import { INTRODUCTION_SERVICES } from './services/introductions.js';
 import { tenantTimers, tenantWork } from './tenant-timers.js';
@@ -105,6 +105,7 @@ export class Runtime {
   private readonly forwarded: KithEvent[] = [];
   private readonly observer: RuntimeOptions['observer'];
   private draining = false;
+  private readonly preparers = new WeakMap<CompiledPlaybook, Map<string, readonly Mechanic[]>>();
 
   constructor(options: RuntimeOptions) {
     this.store = options.store;
@@ -335,15 +336,30 @@ export class Runtime {
    * Lets mechanics add what an event needs from shared state before the pure core sees it (see
    * `Mechanic.prepare`). Null: the event was consumed already.
    */
+  private preparersOf(pb: CompiledPlaybook, type: string): readonly Mechanic[] {
+    // per version and event type, once: this runs for every event
+    let byType = this.preparers.get(pb);
+    if (byType === undefined) {
+      byType = new Map();
+      this.preparers.set(pb, byType);
+    }
+    let list = byType.get(type);
+    if (list === undefined) {
+      list = this.mechanics.filter(
+        (m) =>
+          m.prepare !== undefined &&
+          pb.plans.has(m.name) &&
+          (m.events === undefined || m.events.includes(type) || m.events.includes('*')),
+      );
+      byType.set(type, list);
+    }
+    return list;
+  }
+
   private async prepare(event: KithEvent): Promise<KithEvent | null> {
     const pb = this.tenants.get(event.tenant)?.current;
     if (pb === undefined) return event;
-    const preparers = this.mechanics.filter(
-      (m) =>
-        m.prepare !== undefined &&
-        pb.plans.has(m.name) &&
-        (m.events === undefined || m.events.includes(event.type) || m.events.includes('*')),
-    );
+    const preparers = this.preparersOf(pb, event.type);
     if (preparers.length === 0) return event;
     if (await this.store.hasEvent(event.tenant, event.id)) return null;
     let data = event.data;
@@ -517,8 +533,34 @@ export class Runtime {
     return this.dispatcher.retryDead(tenant, key, this.clock.now());
   }
 
+  /**
+   * Delivers one outbox effect by key now, if it is pending and due (a queue worker's job per
+   * effect); failures are settled with the same backoff and dead-lettering as `tick()`.
+   */
+  async deliverEffect(tenant: string, key: string): Promise<EffectDelivery> {
+    return this.dispatcher.deliverOne(tenant, key, this.clock.now());
+  }
+
   async member(tenant: string, id: string): Promise<MemberState | undefined> {
     return this.store.loadMember(tenant, id);
+  }
+
+  /**
+   * Compiles a tenant's published versions from the store unless this process has them: what a
+   * worker joining a running deployment needs, without `recover`'s walk over every member.
+   */
+  async load(tenant: string): Promise<void> {
+    await this.loadPublished(tenant);
+  }
+
+  private async loadPublished(tenant: string): Promise<TenantPlaybooks> {
+    const t = this.playbooks(tenant);
+    if (t.current === undefined) {
+      for (const v of await this.store.listPublished(tenant)) {
+        t.add(this.compile(v.playbook as ResolvedPlaybook, { version: v.version, params: v.params }));
+      }
+    }
+    return t;
   }
 
   /**
@@ -527,48 +569,48 @@ export class Runtime {
    * member commit and setting its timer) and the tenant's schedules.
    */
   async recover(tenant: string): Promise<number> {
-    const t = this.playbooks(tenant);
-    if (t.current === undefined) {
-      for (const v of await this.store.listPublished(tenant)) {
-        t.add(this.compile(v.playbook as ResolvedPlaybook, { version: v.version, params: v.params }));
-      }
-    }
+    const t = await this.loadPublished(tenant);
     const current = t.current;
     if (current === undefined) return 0;
     await this.armTenantTimers(tenant, current);
     let armed = 0;
-    for await (const id of this.store.memberIds(tenant)) {
-      const state = await this.store.loadMember(tenant, id);
-      const timers: Timer[] = [];
-      for (const inst of state?.instances ?? []) {
-        if (inst.wait?.until == null) continue;
-        const key = timerKey(tenant, inst.wait.token);
-        timers.push({
-          key,
-          tenant,
-          member: id,
-          at: inst.wait.until,
-          kind: 'wait',
-          name: inst.wait.token,
-          data: null,
-        });
-      }
-      for (const [name, t] of Object.entries(state?.mechanicTimers ?? {})) {
-        timers.push({
-          key: mechanicTimerKey(tenant, id, name),
-          tenant,
-          member: id,
-          at: t.at,
-          kind: 'mechanic',
-          name,
-          data: t.data,
-        });
-      }
-      if (timers.length > 0) {
-        await this.scheduler.schedule(timers);
-        armed += timers.length;
-      }
-    }
+    for await (const id of this.store.memberIds(tenant)) armed += await this.rearmMember(tenant, id);
     return armed;
+  }
+
+  /**
+   * Sets again the timers one member's committed state is waiting on (waits and mechanics'
+   * timers); returns how many. For a worker that retries an input after a crash: the commit may
+   * have landed without its timers being set, and the retry is then a duplicate that sets none.
+   */
+  async rearmMember(tenant: string, id: string): Promise<number> {
+    const state = await this.store.loadMember(tenant, id);
+    const timers: Timer[] = [];
+    for (const inst of state?.instances ?? []) {
+      if (inst.wait?.until == null) continue;
+      const key = timerKey(tenant, inst.wait.token);
+      timers.push({
+        key,
+        tenant,
+        member: id,
+        at: inst.wait.until,
+        kind: 'wait',
+        name: inst.wait.token,
+        data: null,
+      });
+    }
+    for (const [name, t] of Object.entries(state?.mechanicTimers ?? {})) {
+      timers.push({
+        key: mechanicTimerKey(tenant, id, name),
+        tenant,
+        member: id,
+        at: t.at,
+        kind: 'mechanic',
+        name,
+        data: t.data,
+      });
+    }
+    if (timers.length > 0) await this.scheduler.schedule(timers);
+    return timers.length;
   }
 }

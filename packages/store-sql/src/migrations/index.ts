@@ -1,4 +1,5 @@
 import { sql as initial } from './0001-initial.js';
+import { sql as production } from './0002-production.js';
 
 export interface Migration {
   /** 1, 2, 3…: applied in this order, each once; never edited once released (up-only). */
@@ -8,4 +9,7 @@ export interface Migration {
 }
 
 /** Every migration, in order. Add a new file and a line here; never change or remove one. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'production', sql: production },
+];

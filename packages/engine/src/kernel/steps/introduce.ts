@@ -21,6 +21,24 @@ export function introductionKey(
   by: readonly string[],
   attributes: Readonly<Record<string, unknown>>,
 ): string | null {
+  let node = keyRoot(by);
+  for (const a of by) {
+    const v = attributes[a];
+    if (v === undefined || v === null || v === '') return null;
+    if (node === null || typeof v === 'object') return buildKey(by, attributes);
+    let next = node.next.get(v);
+    if (next === undefined) {
+      if (cachedKeys >= MAX_CACHED_KEYS) return buildKey(by, attributes);
+      next = { key: `${node.key}${a}=${JSON.stringify(v)};`, next: new Map() };
+      node.next.set(v, next);
+      cachedKeys++;
+    }
+    node = next;
+  }
+  return node === null ? buildKey(by, attributes) : node.key;
+}
+
+function buildKey(by: readonly string[], attributes: Readonly<Record<string, unknown>>): string | null {
   let key = '';
   for (const a of by) {
     const v = attributes[a];
@@ -28,6 +46,31 @@ export function introductionKey(
     key += `${a}=${JSON.stringify(v)};`;
   }
   return key;
+}
+
+/**
+ * Keys already built, as a trie over the attribute values (primitives only): reevaluation asks for
+ * a member's key after every change, and members of one bucket then share one string instead of
+ * each building (and keeping, in its marks) its own. Bounded, so that attributes unique per
+ * member (an email) cannot grow it without end.
+ */
+interface KeyNode {
+  key: string;
+  next: Map<unknown, KeyNode>;
+}
+const keyRoots = new WeakMap<readonly string[], KeyNode>();
+const MAX_CACHED_KEYS = 100_000;
+let cachedKeys = 0;
+
+function keyRoot(by: readonly string[]): KeyNode | null {
+  let root = keyRoots.get(by);
+  if (root === undefined) {
+    if (cachedKeys >= MAX_CACHED_KEYS) return null;
+    root = { key: '', next: new Map() };
+    keyRoots.set(by, root);
+    cachedKeys++;
+  }
+  return root;
 }
 
 function spec(channel: string): SendSpec {

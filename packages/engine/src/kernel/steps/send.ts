@@ -76,8 +76,10 @@ export function sendMessage(run: Run, spec: SendSpec, text: Render | null): Send
     if (typeof t === 'string') return { status: 'skipped', at: null, reason: t };
     at = t;
     if (direct && policy.perMember !== null) {
-      run.state.sendLog = ownList(run.state.sendLog);
-      recordSend(policy, run.state.sendLog, at);
+      const log = ownList(run.state.sendLog);
+      recordSend(policy, log, at);
+      // an exact-size copy: the log is kept for the member's life, and push left room for 16 more
+      run.state.sendLog = log.slice();
     }
   }
   run.state.sent++;

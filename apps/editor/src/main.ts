@@ -1,0 +1,3 @@
+import './i18n/index.js';
+import './shell/app.js';
+import './editor/playbook-editor.js';

@@ -1,0 +1,215 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// bench/editor: builds the editor, prints the initial JS it ships (gzip) and, in headless
+// Chromium, how long the board takes to render a generated 500-step playbook, next to a
+// baseline measured in the same page: creating the same number of plain DOM elements.
+// It also times keystroke → diagnostics shown in the YAML view.
+//   pnpm --filter @kith/bench editor [--steps 500] [--runs 9]
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { chromium, type Page } from 'playwright-core';
+import { generatePlaybook } from './generate-playbook.js';
+
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '500' },
+    runs: { type: 'string', default: '9' },
+    'no-build': { type: 'boolean', default: false },
+  },
+});
+const steps = Number(values.steps);
+const runs = Number(values.runs);
+const editorDir = fileURLToPath(new URL('../apps/editor/', import.meta.url));
+const dist = join(editorDir, 'dist');
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+// 1. Build, then sum the scripts the first page load fetches: the entry and its static imports.
+if (!values['no-build'])
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: editorDir, stdio: 'inherit' });
+const indexHtml = readFileSync(join(dist, 'index.html'), 'utf8');
+const initial = [
+  ...indexHtml.matchAll(/<(?:script[^>]+src|link[^>]+rel="modulepreload"[^>]+href)="([^"]+\.js)"/g),
+].map((m) => m[1]!);
+let raw = 0;
+let gz = 0;
+for (const src of new Set(initial)) {
+  const bytes = readFileSync(join(dist, src.replace(/^\//, '')));
+  raw += bytes.length;
+  gz += gzipSync(bytes, { level: 9 }).length;
+}
+
+// 2. Serve dist/ and answer the API with a fixed tenant and the generated playbook.
+const text = generatePlaybook(steps);
+const types: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.html': 'text/html',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
+const server: Server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  const json = (body: unknown) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const p = url.pathname;
+  if (p === '/api/v1/me')
+    return json({ token: { id: 't', name: 'bench', role: 'agency-admin', agency: 'a', tenant: null } });
+  if (p === '/api/v1/tenants')
+    return json({ items: [{ id: 'demo', name: 'Demo', agency: 'a', createdAt: '' }] });
+  if (p === '/api/v1/tenants/demo/playbooks')
+    return json({
+      items: [
+        {
+          id: 'bench',
+          name: 'Bench',
+          revision: 1,
+          publishedVersion: null,
+          updatedAt: '',
+          errors: 0,
+          warnings: 0,
+        },
+      ],
+    });
+  if (p === '/api/v1/tenants/demo/playbooks/bench')
+    return json({
+      id: 'bench',
+      source: text,
+      revision: 1,
+      diagnostics: [],
+      publishedVersion: null,
+      versions: [],
+    });
+  if (p === '/api/v1/plugins' || p === '/api/v1/templates') return json({ items: [] });
+  const file = normalize(join(dist, p === '/' ? 'index.html' : p));
+  try {
+    const body = readFileSync(file.startsWith(dist) ? file : join(dist, 'index.html'));
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    res.end(readFileSync(join(dist, 'index.html')));
+  }
+});
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+try {
+  const page: Page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.addInitScript(() => {
+    localStorage.setItem('kith.token', 'bench');
+    localStorage.setItem('kith.lang', 'en');
+  });
+  await page.goto(`${origin}/#/playbooks/bench`);
+  await page.locator('kith-board .step').first().waitFor({ timeout: 60_000 });
+  await page.locator('kith-yaml-view .cm-content').waitFor({ timeout: 60_000 });
+
+  // Board: from YAML text to the board laid out (parse + model + Lit render + layout), fresh DOM.
+  const board = await page.evaluate(
+    async ({ text, runs }) => {
+      const ed = document
+        .querySelector('kith-app')!
+        .shadowRoot!.querySelector('kith-playbook-editor') as HTMLElement & {
+        loadText(t: string): void;
+        updateComplete: Promise<unknown>;
+        model: unknown;
+      };
+      const boardEl = ed.shadowRoot!.querySelector('kith-board') as HTMLElement & {
+        updateComplete: Promise<unknown>;
+      };
+      const times: number[] = [];
+      const model: number[] = [];
+      const base: number[] = [];
+      let elements = 0;
+      for (let i = 0; i < runs; i++) {
+        ed.model = undefined;
+        await ed.updateComplete;
+        await boardEl.updateComplete;
+        const t0 = performance.now();
+        ed.loadText(`${text}# run ${i}\n`);
+        model.push(performance.now() - t0);
+        await ed.updateComplete;
+        await boardEl.updateComplete;
+        boardEl.shadowRoot!.querySelector('.columns')!.getBoundingClientRect();
+        times.push(performance.now() - t0);
+        elements = boardEl.shadowRoot!.querySelectorAll('*').length;
+        // Baseline: the same number of plain elements with a text each, appended and laid out.
+        const host = document.createElement('div');
+        const t1 = performance.now();
+        for (let k = 0; k < elements; k++) {
+          const el = document.createElement('div');
+          el.textContent = `step ${k}`;
+          host.appendChild(el);
+        }
+        document.body.appendChild(host);
+        host.getBoundingClientRect();
+        base.push(performance.now() - t1);
+        host.remove();
+      }
+      return { times, model, base, elements };
+    },
+    { text, runs },
+  );
+
+  // Keystroke → diagnostics in the YAML view: type a character that breaks a reference.
+  const latencies: number[] = [];
+  const workerMs: number[] = [];
+  const content = page.locator('kith-yaml-view .cm-content');
+  for (let i = 0; i < Math.min(runs, 7); i++) {
+    await content.click();
+    await page.keyboard.press('Control+End');
+    const waitFor = page.evaluate(
+      () =>
+        new Promise<{ at: number; ms: number }>((resolve) => {
+          const ed = document.querySelector('kith-app')!.shadowRoot!.querySelector('kith-playbook-editor')!;
+          ed.addEventListener(
+            'kith-validated',
+            (e) => resolve({ at: performance.now(), ms: (e as CustomEvent<{ ms: number }>).detail.ms }),
+            {
+              once: true,
+            },
+          );
+        }),
+    );
+    const start = await page.evaluate(() => performance.now());
+    await page.keyboard.type(i % 2 === 0 ? 'x' : '\n');
+    const done = await waitFor;
+    latencies.push(done.at - start);
+    workerMs.push(done.ms);
+  }
+
+  const b = median(board.times);
+  const base = median(board.base);
+  console.log(
+    `editor bundle (vite build): initial JS ${(raw / 1024).toFixed(1)} KiB, gzip ${(gz / 1024).toFixed(1)} KiB (goal ≤ 150 KiB; YAML view, validation worker and panels load later)`,
+  );
+  console.log(
+    `playbook: ${steps} steps, ${text.split('\n').length} lines; board DOM: ${board.elements} elements; ${runs} runs, medians`,
+  );
+  console.log(`board render (YAML → laid out)   ${b.toFixed(1)} ms (goal < 300 ms)`);
+  console.log(`  of which YAML parse + board model ${median(board.model).toFixed(1)} ms`);
+  console.log(`baseline: ${board.elements} plain divs         ${base.toFixed(1)} ms`);
+  console.log(`ratio (board / baseline)          ${(b / base).toFixed(1)}`);
+  console.log(
+    `keystroke → diagnostics shown     ${median(latencies).toFixed(1)} ms (worker validation ${median(workerMs).toFixed(1)} ms)`,
+  );
+} finally {
+  await browser.close();
+  server.close();
+}

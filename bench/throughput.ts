@@ -1,0 +1,204 @@
+// bench/throughput: events/s end to end (API inbox → event job → a 3-step journey → outbox →
+// effect job → delivered) on 2 worker processes, against bare BullMQ no-op jobs/s on 2 processes
+// over the same Redis, measured in the same run. Both sides are preloaded with the queue paused,
+// then timed from resume to the last job done.
+//   pnpm --filter @kith/bench throughput [--events 10000] [--tenants 10] [--concurrency 32] [--async-commit]
+// Needs PostgreSQL (KITH_TEST_PG, default postgres://postgres@127.0.0.1:5432) and Redis
+// (KITH_REDIS_URL, default redis://127.0.0.1:6379); it uses its own database and key prefix.
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { MemoryEffects, Runtime, systemClock } from '@kith/engine';
+import { loadPlaybook } from '@kith/engine/testing';
+import { BullScheduler, createEventQueue, EVENTS_QUEUE } from '@kith/queue-bullmq';
+import { createSqlStore, pgSqlFromUrl } from '@kith/store-sql';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { Cluster } from '../tests/chaos/cluster.js';
+
+const PG = process.env.KITH_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS_URL = process.env.KITH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+if (process.argv.includes('--noop-child')) await noopChild();
+else await main();
+
+/** A bare BullMQ worker process: no-op jobs, its completions reported to the parent. */
+async function noopChild(): Promise<void> {
+  const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  let done = 0;
+  const worker = new Worker('noop', async () => {}, {
+    connection,
+    prefix: process.env.KITH_PREFIX ?? 'bench',
+    concurrency: Number(process.env.CONCURRENCY ?? '32'),
+  });
+  worker.on('completed', () => void done++);
+  await worker.waitUntilReady();
+  const timer = setInterval(() => process.send?.({ done }), 50);
+  process.send?.({ ready: true });
+  process.on('SIGTERM', async () => {
+    clearInterval(timer);
+    await worker.close();
+    await connection.quit();
+    process.exit(0);
+  });
+}
+
+const PLAYBOOK = `
+kith: 1
+id: bench
+name: Bench
+timezone: UTC
+channels:
+  chat: { use: sandbox }
+stages:
+  attract:
+    journeys:
+      - journey: welcome
+        on: member.joined
+        steps:
+          - { id: mark, tag: newcomer }
+          - { id: points, score: { points: 10, reason: joined } }
+          - { id: hello, send: { via: chat, text: "welcome" } }
+`;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until(check: () => boolean, what: string, timeoutMs = 600_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`throughput: ${what} not done within ${timeoutMs / 1000} s`);
+    await sleep(20);
+  }
+}
+
+async function bareBullmq(events: number, concurrency: number, prefix: string): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = new Queue('noop', { connection: redis, prefix });
+  await queue.pause();
+  for (let i = 0; i < events; i += 1000) {
+    const n = Math.min(1000, events - i);
+    await queue.addBulk(
+      Array.from({ length: n }, (_, k) => ({
+        name: 'j',
+        data: { i: i + k },
+        opts: { removeOnComplete: true },
+      })),
+    );
+  }
+  const done = [0, 0];
+  const procs = [0, 1].map((slot) => {
+    const p = spawn(
+      process.execPath,
+      ['--conditions=kith-source', '--import', 'tsx', new URL(import.meta.url).pathname, '--noop-child'],
+      {
+        env: { ...process.env, KITH_PREFIX: prefix, CONCURRENCY: String(concurrency) },
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      },
+    );
+    const ready = new Promise<void>((resolve) =>
+      p.on('message', (m: { ready?: boolean; done?: number }) => {
+        if (m.ready) resolve();
+        if (m.done !== undefined) done[slot] = m.done;
+      }),
+    );
+    return { p, ready };
+  });
+  await Promise.all(procs.map((x) => x.ready));
+  const t0 = performance.now();
+  await queue.resume();
+  await until(() => done[0]! + done[1]! >= events, 'bare BullMQ');
+  const seconds = (performance.now() - t0) / 1000;
+  for (const { p } of procs) p.kill('SIGTERM');
+  await queue.obliterate({ force: true });
+  await queue.close();
+  await redis.quit();
+  return events / seconds;
+}
+
+async function kith(
+  events: number,
+  tenantCount: number,
+  concurrency: number,
+  prefix: string,
+  asyncCommit: boolean,
+): Promise<{ rate: number; dropDb: () => Promise<void> }> {
+  const db = `kith_throughput_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+  const admin = pgSqlFromUrl(`${PG}/test`);
+  await admin.query(`CREATE DATABASE ${db}`);
+  if (asyncCommit) await admin.query(`ALTER DATABASE ${db} SET synchronous_commit = off`);
+  const dropDb = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+    await admin.close();
+  };
+  const databaseUrl = `${PG}/${db}`;
+  const store = await createSqlStore({ url: databaseUrl });
+  const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  const scheduler = new BullScheduler({ connection: redis, prefix });
+  const tenants = Array.from({ length: tenantCount }, (_, i) => `t${i}`);
+  const publisher = new Runtime({ store, scheduler, clock: systemClock, effects: new MemoryEffects() });
+  const { playbook, params } = loadPlaybook(PLAYBOOK);
+  for (const t of tenants) await publisher.publish(t, playbook, { version: '1', params });
+
+  // Preload while the event queue is paused: the run then times the workers alone.
+  const events_ = new Queue(EVENTS_QUEUE, { connection: redis, prefix });
+  await events_.pause();
+  const api = createEventQueue({ inbox: store, connection: REDIS_URL, prefix });
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 64 }, async () => {
+      for (let i = next++; i < events; i = next++) {
+        const tenant = tenants[i % tenantCount]!;
+        await api.ingest(tenant, { tenant, id: `e${i}`, type: 'member.joined', member: `m${i}` });
+      }
+    }),
+  );
+  const cluster = new Cluster({
+    DATABASE_URL: databaseUrl,
+    REDIS_URL,
+    KITH_PREFIX: prefix,
+    TENANTS: tenants.join(','),
+    CONCURRENCY: String(concurrency),
+    CHANNEL: 'none',
+  });
+  await Promise.all([cluster.start('a'), cluster.start('b')]);
+  const t0 = performance.now();
+  await events_.resume();
+  await until(() => cluster.total('effects', 'delivered') >= events, 'Kith');
+  const seconds = (performance.now() - t0) / 1000;
+  await cluster.stop();
+  await api.close();
+  await new Queue('kith-effects', { connection: redis, prefix })
+    .obliterate({ force: true })
+    .catch(() => undefined);
+  await events_.obliterate({ force: true });
+  await events_.close();
+  await scheduler.close();
+  await redis.quit();
+  await store.close();
+  return { rate: events / seconds, dropDb };
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    options: {
+      events: { type: 'string', default: '10000' },
+      tenants: { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '32' },
+      'async-commit': { type: 'boolean', default: false },
+    },
+  });
+  const events = Number(values.events);
+  const concurrency = Number(values.concurrency);
+  const prefix = `kith-bench-${randomUUID()}`;
+  console.log(
+    `throughput: ${events} events, ${values.tenants} tenants, 2 worker processes × concurrency ${concurrency}, synchronous_commit ${values['async-commit'] ? 'off' : 'on'}`,
+  );
+  const bare = await bareBullmq(events, concurrency, `${prefix}-bare`);
+  console.log(`  bare BullMQ no-op jobs:        ${bare.toFixed(0)} jobs/s`);
+  const k = await kith(events, Number(values.tenants), concurrency, prefix, values['async-commit']);
+  await k.dropDb();
+  console.log(`  Kith events, 3-step journey:  ${k.rate.toFixed(0)} events/s`);
+  console.log(`  ratio: ${(k.rate / bare).toFixed(3)}`);
+  process.exit(0);
+}

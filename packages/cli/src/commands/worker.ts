@@ -1,0 +1,85 @@
+import { defineCommand, EXIT, jsonOption, UsageError } from '../command.js';
+import { distributedEnv, untilSignal } from './serve.js';
+
+function positive(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1)
+    throw new UsageError(`--${name} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+export default defineCommand({
+  name: 'worker',
+  summary: 'run a worker of the distributed mode: events, deliveries and timers from Redis',
+  description:
+    'Takes event, effect and timer jobs from Redis (BullMQ) and runs them on the engine with the\n' +
+    'state in PostgreSQL. Start as many as the load needs, on any machines; `kith serve` with the\n' +
+    'same DATABASE_URL, REDIS_URL and KITH_SECRET_KEY is their API.',
+  options: {
+    concurrency: {
+      type: 'string',
+      short: 'c',
+      valueName: 'N',
+      description: 'jobs of each kind run at once by this process (default 16)',
+    },
+    prefix: {
+      type: 'string',
+      valueName: 'prefix',
+      description: 'BullMQ key prefix, the same as the API’s (default kith)',
+    },
+    json: jsonOption,
+  },
+  epilog: [
+    'Environment: DATABASE_URL, REDIS_URL and KITH_SECRET_KEY (all three required).',
+    '',
+    'Examples:',
+    '  DATABASE_URL=postgres://… REDIS_URL=redis://… KITH_SECRET_KEY=… kith worker',
+    '  kith worker --concurrency 64',
+    '',
+    'Stops on SIGINT or SIGTERM after the jobs in flight (exit 0).',
+  ].join('\n'),
+  async run({ values, io, colors }) {
+    const env = distributedEnv(io.env);
+    if (env === undefined) {
+      throw new UsageError(
+        'kith worker needs DATABASE_URL and REDIS_URL (the embedded mode runs its work inside `kith serve`)',
+      );
+    }
+    const concurrency = positive('concurrency', values.concurrency);
+    const { createDistributedHost, jsonLogger } = await import('@kith/server');
+    const logTo = values.json ? io.stderr : io.stdout;
+    const log = jsonLogger({ write: (line) => logTo.write(`${line}\n`) });
+    const c = colors.stderr;
+    let host: Awaited<ReturnType<typeof createDistributedHost>>;
+    try {
+      host = await createDistributedHost({
+        ...env,
+        role: 'worker',
+        prefix: values.prefix,
+        concurrency,
+        env: io.env,
+        log,
+      });
+    } catch (error) {
+      const message = (error as Error).message;
+      if (/KITH_SECRET_KEY/.test(message)) throw new UsageError(message);
+      throw error;
+    }
+    if (values.json) io.stdout.write(`${JSON.stringify({ mode: 'worker', pid: process.pid })}\n`);
+    else
+      io.stderr.write(
+        `${c.green('●')} ${c.bold('kith worker')} taking jobs  ${c.dim(`(pid ${process.pid})`)}\n`,
+      );
+    const signal = await untilSignal();
+    io.stderr.write(`${c.dim(`${signal}: finishing jobs in flight…`)}\n`);
+    const stats = host.workers?.stats();
+    await host.close();
+    if (stats && !values.json) {
+      io.stderr.write(
+        `${c.dim(`stopped after ${stats.events.ingested} events, ${stats.timers.fired} timers`)}\n`,
+      );
+    }
+    return EXIT.ok;
+  },
+});

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareHandler } from 'hono';
+import { matchedRoutes } from 'hono/route';
+import type { AppContext, AppEnv, Logger } from '../contract.js';
+import type { ServerMetrics } from '../obs/metrics.js';
+import { ProblemError } from './problem.js';
+
+const INCOMING_ID = /^[A-Za-z0-9._-]{8,100}$/;
+
+/** A request id for every request: the caller's `X-Request-Id` when it is sane, else a new one; echoed back. */
+export function requestId(): MiddlewareHandler<AppEnv> {
+  return async function assignRequestId(c, next) {
+    const given = c.req.header('x-request-id');
+    const id = given !== undefined && INCOMING_ID.test(given) ? given : randomUUID();
+    c.set('requestId', id);
+    c.header('x-request-id', id);
+    await next();
+  };
+}
+
+/** The route pattern that answered (`/api/v1/tenants/:tenant`), so metrics have bounded labels. */
+export function routeOf(c: AppContext): string {
+  const routes = matchedRoutes(c);
+  for (let i = routes.length - 1; i >= 0; i--) {
+    const r = routes[i];
+    if (r && r.method !== 'ALL') return r.path;
+  }
+  return 'unmatched';
+}
+
+/** Logs one line per request and records its count and latency. Query strings are not logged. */
+export function observe(log: Logger, metrics: ServerMetrics): MiddlewareHandler<AppEnv> {
+  return async function observeRequest(c, next) {
+    const started = performance.now();
+    await next();
+    const seconds = (performance.now() - started) / 1000;
+    const route = routeOf(c);
+    const status = String(c.res.status);
+    metrics.requests.inc({ method: c.req.method, route, status });
+    metrics.latency.observe({ method: c.req.method, route }, seconds);
+    const principal = c.get('principal');
+    log.log(c.res.status >= 500 ? 'error' : 'info', 'request', {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      path: new URL(c.req.url).pathname,
+      route,
+      status: c.res.status,
+      ms: Math.round(seconds * 1e4) / 10,
+      tokenId: principal?.tokenId,
+    });
+  };
+}
+
+export interface RateLimitOptions {
+  /** Requests per minute a token may make on average. */
+  perMinute: number;
+  /** How many it may make at once after being idle (defaults to perMinute / 6, at least 10). */
+  burst?: number;
+}
+
+/**
+ * A token bucket per token (by token id; runs after authentication). Out of tokens → 429 with
+ * `Retry-After` in whole seconds.
+ */
+export function rateLimit(options: RateLimitOptions, now: () => number): MiddlewareHandler<AppEnv> {
+  if (!(options.perMinute > 0)) throw new Error('rateLimit: perMinute must be greater than 0');
+  const burst = options.burst ?? Math.max(10, Math.ceil(options.perMinute / 6));
+  const perMs = options.perMinute / 60_000;
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return async function limitRate(c, next) {
+    const principal = c.get('principal');
+    if (!principal) return next();
+    const t = now();
+    const b = buckets.get(principal.tokenId) ?? { tokens: burst, at: t };
+    b.tokens = Math.min(burst, b.tokens + (t - b.at) * perMs);
+    b.at = t;
+    buckets.set(principal.tokenId, b);
+    if (b.tokens < 1) {
+      const wait = Math.max(1, Math.ceil((1 - b.tokens) / perMs / 1000));
+      throw new ProblemError(
+        429,
+        'rate-limited',
+        `Too many requests for this token; retry in ${wait} s.`,
+        undefined,
+        {
+          headers: { 'retry-after': String(wait) },
+        },
+      );
+    }
+    b.tokens -= 1;
+    if (buckets.size > 10_000) prune(buckets, t, burst / perMs);
+    await next();
+  };
+}
+
+/** Forgets buckets that have been full long enough that a fresh one is the same. */
+function prune(buckets: Map<string, { tokens: number; at: number }>, now: number, refillMs: number): void {
+  for (const [k, b] of buckets) if (now - b.at > refillMs) buckets.delete(k);
+}

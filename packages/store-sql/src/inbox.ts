@@ -1,0 +1,86 @@
+import type { EventInput } from '@kith/engine';
+import { decJson, decText, encJson, encText } from './codec.js';
+import type { SqlRunner } from './sql.js';
+
+/** An event as the API accepted it: the id is always there (given, or derived from the request). */
+export type InboundEvent = EventInput & { id: string };
+
+/**
+ * The event inbox: an event is saved when the API accepts it, run by a worker (or the embedded
+ * loop), then marked done. Done rows are kept `retentionMs` so that a re-delivery in that window
+ * is answered from here; after that `kith_consumed_events` (never pruned) still answers it.
+ */
+export class Inbox {
+  private lastPrune = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly db: SqlRunner,
+    private readonly retentionMs: number,
+    private readonly pruneEveryMs: number,
+  ) {}
+
+  /** False when (tenant, id) is already in the inbox or was already consumed by the engine. */
+  async save(tenant: string, event: InboundEvent): Promise<boolean> {
+    if (typeof event.id !== 'string' || event.id === '')
+      throw new Error('saveInbound: the event needs a non-empty string id');
+    if (event.tenant !== tenant)
+      throw new Error(
+        `saveInbound: the event is for tenant '${event.tenant}' but was saved for '${tenant}'; pass the same tenant`,
+      );
+    const rows = await this.db.query(
+      `INSERT INTO kith_inbound (tenant, id, event)
+       SELECT $1::text, $2::text, $3::text::jsonb
+       WHERE NOT EXISTS (SELECT 1 FROM kith_consumed_events WHERE tenant = $1::text AND event_id = $2::text)
+       ON CONFLICT (tenant, id) DO NOTHING RETURNING 1 AS ok`,
+      [encText(tenant), encText(event.id), encJson(event)],
+    );
+    return rows.length > 0;
+  }
+
+  async load(tenant: string, id: string): Promise<InboundEvent | undefined> {
+    const rows = await this.db.query<{ event: string }>(
+      'SELECT event::text AS event FROM kith_inbound WHERE tenant = $1 AND id = $2',
+      [encText(tenant), encText(id)],
+    );
+    const row = rows[0];
+    return row === undefined ? undefined : decJson<InboundEvent>(row.event);
+  }
+
+  /** Marks the event run; now and then also prunes done rows past the retention period. */
+  async markDone(tenant: string, id: string): Promise<void> {
+    await this.db.query(
+      'UPDATE kith_inbound SET done_at = now() WHERE tenant = $1 AND id = $2 AND done_at IS NULL',
+      [encText(tenant), encText(id)],
+    );
+    const now = Date.now();
+    if (now - this.lastPrune >= this.pruneEveryMs) {
+      this.lastPrune = now;
+      await this.prune();
+    }
+  }
+
+  /** Saved and not done, oldest first: what a worker that restarted still has to run. */
+  async pending(limit: number): Promise<{ tenant: string; id: string }[]> {
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new RangeError(`pendingInbound: limit must be a whole number ≥ 0, got ${limit}`);
+    if (limit === 0) return [];
+    const rows = await this.db.query<{ tenant: string; id: string }>(
+      'SELECT tenant, id FROM kith_inbound WHERE done_at IS NULL ORDER BY seq LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => ({ tenant: decText(r.tenant), id: decText(r.id) }));
+  }
+
+  /** Deletes done rows older than the retention period, up to `batch` of them; returns how many. */
+  async prune(batch = 10_000): Promise<number> {
+    const rows = await this.db.query(
+      `DELETE FROM kith_inbound WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM kith_inbound
+         WHERE done_at IS NOT NULL AND done_at <= now() - $1::double precision * interval '1 millisecond'
+         LIMIT $2
+       )) RETURNING 1 AS ok`,
+      [this.retentionMs, batch],
+    );
+    return rows.length;
+  }
+}
