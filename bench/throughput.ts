@@ -18,9 +18,6 @@ import { Cluster } from '../tests/chaos/cluster.js';
 const PG = process.env.KITH_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env.KITH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-if (process.argv.includes('--noop-child')) await noopChild();
-else await main();
-
 /** A bare BullMQ worker process: no-op jobs, its completions reported to the parent. */
 async function noopChild(): Promise<void> {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
@@ -202,3 +199,7 @@ async function main(): Promise<void> {
   console.log(`  ratio: ${(k.rate / bare).toFixed(3)}`);
   process.exit(0);
 }
+
+// Last: the module's constants above must be initialised before either runs.
+if (process.argv.includes('--noop-child')) await noopChild();
+else await main();

@@ -1,11 +1,10 @@
 import { FIRST_PARTY_PLUGINS } from '@kith/catalogue';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { authenticate } from './auth/middleware.js';
 import type { AppEnv, ServerDeps } from './contract.js';
 import { PluginHost } from './host/plugins.js';
 import { Sandboxes } from './host/sandboxes.js';
-import { observe, type RateLimitOptions, rateLimit, requestId } from './http/middleware.js';
+import { limitBody, observe, type RateLimitOptions, rateLimit, requestId } from './http/middleware.js';
 import { ProblemError, problemResponse, toProblem } from './http/problem.js';
 import { Redactor } from './obs/logger.js';
 import { type ServerMetrics, serverMetrics } from './obs/metrics.js';
@@ -53,15 +52,7 @@ export function createApp(deps: ServerDeps, options: AppOptions = {}): Hono<AppE
 
   app.use('*', requestId());
   app.use('*', observe(deps.log, metrics));
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: limit,
-      onError: () => {
-        throw new ProblemError(413, 'body-too-large', `The request body is larger than ${limit} bytes.`);
-      },
-    }),
-  );
+  app.use('*', limitBody(limit));
 
   const plugins =
     options.plugins ??

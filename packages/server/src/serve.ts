@@ -22,7 +22,7 @@ export interface ServeOptions {
   editorDir?: string;
   /** `memory` for a throwaway server; embedded by default. */
   mode?: HostConfig['mode'];
-  /** Seed the demo agency on the first start of the embedded mode (default true). */
+  /** Seed the demo agency on the first start of the embedded or memory mode (default true). */
   seed?: boolean;
   /** PostgreSQL + Redis: this process is the API of the distributed mode (`kith worker` does the work). */
   distributed?: { databaseUrl: string; redisUrl: string; prefix?: string };
@@ -60,7 +60,7 @@ export async function serve(options: ServeOptions = {}): Promise<Serving> {
       });
   let seeded: SeedResult | undefined;
   try {
-    if (host.mode === 'embedded' && host.dataDir !== undefined && options.seed !== false) {
+    if (host.mode !== 'distributed' && options.seed !== false) {
       seeded = await seedDemo(host.deps, host.plugins, host.dataDir);
     }
   } catch (error) {

@@ -38,7 +38,15 @@ afterAll(async () => {
 
 describe('distributed mode (PostgreSQL + Redis)', () => {
   it('refuses to start without a shared secret key', async () => {
-    await expect(createDistributedHost({ databaseUrl: `${PG}/${db}`, redisUrl: REDIS, role: 'api', env: {}, log: quiet })).rejects.toThrow(/KITH_SECRET_KEY/);
+    await expect(
+      createDistributedHost({
+        databaseUrl: `${PG}/${db}`,
+        redisUrl: REDIS,
+        role: 'api',
+        env: {},
+        log: quiet,
+      }),
+    ).rejects.toThrow(/KITH_SECRET_KEY/);
   });
 
   it('queues an event in the API process; a worker runs it and delivers through the plugin', async () => {
@@ -48,23 +56,60 @@ describe('distributed mode (PostgreSQL + Redis)', () => {
     const { control } = api.deps;
     await control.createAgency({ id: 'acme', name: 'Acme' });
     await control.createTenant({ id: 't1', name: 'One', agency: 'acme' });
-    const { secret } = await control.createToken({ name: 'ed', role: 'tenant-editor', agency: 'acme', tenant: 't1' });
+    const { secret } = await control.createToken({
+      name: 'ed',
+      role: 'tenant-editor',
+      agency: 'acme',
+      tenant: 't1',
+    });
     const call = (method: string, path: string, body?: unknown) =>
-      app.request(path, { method, headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      app.request(path, {
+        method,
+        headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
 
     // the worker is up before the tenant's first publish: it must pick the playbook up by itself
     worker = await createDistributedHost({ ...config, role: 'worker', concurrency: 2 });
-    expect((await call('PUT', '/api/v1/tenants/t1/secrets/SANDBOX_TOKEN', { value: 'dist-token' })).status).toBe(204);
-    expect((await call('POST', '/api/v1/tenants/t1/playbooks', { id: 'welcome', source: sandboxPlaybook('welcome') })).status).toBe(201);
-    expect((await call('POST', '/api/v1/tenants/t1/playbooks/welcome/publish', { revision: 1 })).status).toBe(200);
-    const ev = await call('POST', '/api/v1/tenants/t1/events', { id: 'd1', type: 'member.joined', member: 'ann' });
+    expect(
+      (await call('PUT', '/api/v1/tenants/t1/secrets/SANDBOX_TOKEN', { value: 'dist-token' })).status,
+    ).toBe(204);
+    expect(
+      (
+        await call('POST', '/api/v1/tenants/t1/playbooks', {
+          id: 'welcome',
+          source: sandboxPlaybook('welcome'),
+        })
+      ).status,
+    ).toBe(201);
+    expect((await call('POST', '/api/v1/tenants/t1/playbooks/welcome/publish', { revision: 1 })).status).toBe(
+      200,
+    );
+    const ev = await call('POST', '/api/v1/tenants/t1/events', {
+      id: 'd1',
+      type: 'member.joined',
+      member: 'ann',
+    });
     expect(ev.status).toBe(202);
     expect(await ev.json()).toEqual({ id: 'd1', status: 'accepted' });
-    const dup = await call('POST', '/api/v1/tenants/t1/events', { id: 'd1', type: 'member.joined', member: 'ann' });
+    const dup = await call('POST', '/api/v1/tenants/t1/events', {
+      id: 'd1',
+      type: 'member.joined',
+      member: 'ann',
+    });
     expect(await dup.json()).toEqual({ id: 'd1', status: 'duplicate' });
 
     const w = worker;
-    await eventually(() => expect(w.sandboxes.chatOf('t1', 'chat')?.inbox().map((m) => m.text)).toEqual(['Welcome ann']), 30_000);
+    await eventually(
+      () =>
+        expect(
+          w.sandboxes
+            .chatOf('t1', 'chat')
+            ?.inbox()
+            .map((m) => m.text),
+        ).toEqual(['Welcome ann']),
+      30_000,
+    );
     expect((await app.request('/readyz')).status).toBe(200);
     const metrics = await (await app.request('/metrics')).text();
     expect(metrics).toMatch(/kith_queue_depth\{queue="kith-events",state="waiting"\} \d+/);
@@ -72,11 +117,26 @@ describe('distributed mode (PostgreSQL + Redis)', () => {
 
   it('shows bull-board to agency admins only', async () => {
     const host = api as DistributedHost;
-    const app = createApp(host.deps, { plugins: host.plugins, mounts: [{ path: QUEUES_PATH, app: queueBoard(host.deps, host.queues) }] });
-    const { secret: adminToken } = await host.deps.control.createToken({ name: 'boss', role: 'agency-admin', agency: 'acme', tenant: null });
-    const { secret: viewer } = await host.deps.control.createToken({ name: 'v', role: 'tenant-viewer', agency: 'acme', tenant: 't1' });
+    const app = createApp(host.deps, {
+      plugins: host.plugins,
+      mounts: [{ path: QUEUES_PATH, app: queueBoard(host.deps, host.queues) }],
+    });
+    const { secret: adminToken } = await host.deps.control.createToken({
+      name: 'boss',
+      role: 'agency-admin',
+      agency: 'acme',
+      tenant: null,
+    });
+    const { secret: viewer } = await host.deps.control.createToken({
+      name: 'v',
+      role: 'tenant-viewer',
+      agency: 'acme',
+      tenant: 't1',
+    });
     expect((await app.request(QUEUES_PATH)).status).toBe(401);
-    expect((await app.request(QUEUES_PATH, { headers: { authorization: `Bearer ${viewer}` } })).status).toBe(403);
+    expect((await app.request(QUEUES_PATH, { headers: { authorization: `Bearer ${viewer}` } })).status).toBe(
+      403,
+    );
     const login = await app.request(`${QUEUES_PATH}?access_token=${adminToken}`);
     expect(login.status).toBe(303);
     const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';

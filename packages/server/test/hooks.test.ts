@@ -24,9 +24,18 @@ describe('POST /hooks/:tenant/:instance', () => {
   beforeAll(async () => {
     s = await testServer();
     const { editor } = s.tokens;
-    await s.call('PUT', '/api/v1/tenants/t1/secrets/SANDBOX_TOKEN', { token: editor, body: { value: 'hook-token-1' } });
-    await s.call('POST', '/api/v1/tenants/t1/playbooks', { token: editor, body: { id: 'echo', source: PLAYBOOK } });
-    const pub = await s.call('POST', '/api/v1/tenants/t1/playbooks/echo/publish', { token: editor, body: { revision: 1 } });
+    await s.call('PUT', '/api/v1/tenants/t1/secrets/SANDBOX_TOKEN', {
+      token: editor,
+      body: { value: 'hook-token-1' },
+    });
+    await s.call('POST', '/api/v1/tenants/t1/playbooks', {
+      token: editor,
+      body: { id: 'echo', source: PLAYBOOK },
+    });
+    const pub = await s.call('POST', '/api/v1/tenants/t1/playbooks/echo/publish', {
+      token: editor,
+      body: { revision: 1 },
+    });
     expect(pub.status).toBe(200);
   });
   afterAll(async () => s.close());
@@ -41,11 +50,19 @@ describe('POST /hooks/:tenant/:instance', () => {
   it('verifies a signed delivery, ingests it, and the playbook answers', async () => {
     const world = await sandbox();
     const request = await world.member('ann', 'Ann').reply('hello');
-    const res = await s.call('POST', '/hooks/t1/chat', { headers: { ...request.headers }, body: new TextDecoder().decode(request.body) });
+    const res = await s.call('POST', '/hooks/t1/chat', {
+      headers: { ...request.headers },
+      body: new TextDecoder().decode(request.body),
+    });
     expect(res.status).toBe(200);
-    await eventually(() => expect(world.inbox({ member: 'ann' }).map((m) => m.text)).toEqual(['You said hello']));
+    await eventually(() =>
+      expect(world.inbox({ member: 'ann' }).map((m) => m.text)).toEqual(['You said hello']),
+    );
     // a redelivery of the same webhook is the same event: no second answer
-    const again = await s.call('POST', '/hooks/t1/chat', { headers: { ...request.headers }, body: new TextDecoder().decode(request.body) });
+    const again = await s.call('POST', '/hooks/t1/chat', {
+      headers: { ...request.headers },
+      body: new TextDecoder().decode(request.body),
+    });
     expect(again.status).toBe(200);
     await s.host.settle();
     expect(world.inbox({ member: 'ann' })).toHaveLength(1);
@@ -55,7 +72,10 @@ describe('POST /hooks/:tenant/:instance', () => {
     const world = await sandbox();
     const request = await world.member('bob').reply('let me in');
     const headers = { ...request.headers, 'x-sandbox-signature': '00'.repeat(32) };
-    const res = await s.call('POST', '/hooks/t1/chat', { headers, body: new TextDecoder().decode(request.body) });
+    const res = await s.call('POST', '/hooks/t1/chat', {
+      headers,
+      body: new TextDecoder().decode(request.body),
+    });
     expect(res.status).toBe(401);
     expect((await json(res)).code).toBe('webhook-rejected');
     await s.host.settle();

@@ -29,7 +29,9 @@ describe('kith serve (embedded, first start)', () => {
       expect(logs.join('\n')).not.toContain(token);
 
       const auth = { authorization: `Bearer ${token}` };
-      const list = (await (await fetch(`${first.url}/api/v1/tenants/demo/playbooks`, { headers: auth })).json()) as {
+      const list = (await (
+        await fetch(`${first.url}/api/v1/tenants/demo/playbooks`, { headers: auth })
+      ).json()) as {
         items: { id: string; errors: number; live: boolean }[];
       };
       expect(list.items).toHaveLength(8);
@@ -50,7 +52,9 @@ describe('kith serve (embedded, first start)', () => {
       expect(await page.text()).toContain('Kith editor');
       const asset = await fetch(`${first.url}/assets/app-1234.js`);
       expect(asset.headers.get('cache-control')).toContain('immutable');
-      expect((await fetch(`${first.url}/../../etc/passwd`)).headers.get('content-type')).toContain('text/html');
+      expect((await fetch(`${first.url}/../../etc/passwd`)).headers.get('content-type')).toContain(
+        'text/html',
+      );
       const apiMiss = await fetch(`${first.url}/api/v2/nothing`);
       expect(apiMiss.status).toBe(404);
       expect(apiMiss.headers.get('content-type')).toContain('problem+json');
@@ -62,10 +66,25 @@ describe('kith serve (embedded, first start)', () => {
     try {
       expect(again.seeded).toBeUndefined();
       const token = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
-      const member = await fetch(`${again.url}/api/v1/tenants/demo/members/mum-1`, { headers: { authorization: `Bearer ${token}` } });
+      const member = await fetch(`${again.url}/api/v1/tenants/demo/members/mum-1`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(member.status).toBe(200);
     } finally {
       await again.close();
     }
   }, 300_000);
+
+  it('in memory: a throwaway server with the demo and a token shown only to the caller', async () => {
+    const mem = await serve({ port: 0, mode: 'memory', editorDir: editor, env, log });
+    try {
+      expect(mem.seeded?.tokenFile).toBeUndefined();
+      const me = await fetch(`${mem.url}/api/v1/me`, {
+        headers: { authorization: `Bearer ${mem.seeded?.token}` },
+      });
+      expect(((await me.json()) as { token: { role: string } }).token.role).toBe('agency-admin');
+    } finally {
+      await mem.close();
+    }
+  }, 120_000);
 });

@@ -99,7 +99,7 @@ describe('embedded mode on a PGlite directory', () => {
             expect(state?.instances).toEqual([]);
           }
           const outbox = await store.outboxOf('acme');
-          expect(outbox).toHaveLength(200);
+          expect(outbox).toHaveLength(201);
           expect(outbox.every((e) => e.status === 'delivered')).toBe(true);
           expect(await scheduler.nextAt()).toBeUndefined();
         } finally {

@@ -70,7 +70,10 @@ export default defineCommand({
       valueName: 'dir',
       description: 'built editor to serve (default apps/editor/dist when present)',
     },
-    memory: { type: 'boolean', description: 'keep everything in memory (a throwaway server; no demo seed)' },
+    memory: {
+      type: 'boolean',
+      description: 'keep everything in memory: a throwaway server with the demo seed',
+    },
     json: jsonOption,
   },
   epilog: [
@@ -122,7 +125,7 @@ export default defineCommand({
       if (seeded) {
         io.stderr.write(
           `\n  ${c.yellow('First start:')} demo agency with ${seeded.playbooks.length} playbooks (${seeded.published ?? 'none'} published).\n` +
-            `  Admin token (shown once; also in ${seeded.tokenFile}):\n\n    ${c.bold(seeded.token)}\n\n`,
+            `  Admin token (shown once${seeded.tokenFile ? `; also in ${seeded.tokenFile}` : ''}):\n\n    ${c.bold(seeded.token)}\n\n`,
         );
       }
     }

@@ -25,6 +25,7 @@ import { jsonLogger, Redactor } from '../obs/logger.js';
 import { type ServerMetrics, serverMetrics } from '../obs/metrics.js';
 import { MemoryLoop } from './memory-loop.js';
 import { PluginHost } from './plugins.js';
+import { pumpSandboxPayments } from './sandbox-pump.js';
 import { Sandboxes } from './sandboxes.js';
 
 export type HostMode = 'memory' | 'embedded' | 'distributed';
@@ -64,8 +65,6 @@ export interface Host {
   /** Stops the loop after the tick in progress and closes the stores. */
   close(): Promise<void>;
 }
-
-const SANDBOX_PUMP_MS = 500;
 
 /**
  * Builds the engine and everything around it for one process: stores, scheduler, the plugins
@@ -139,23 +138,7 @@ export async function createHost(config: HostConfig = {}): Promise<Host> {
     return result;
   };
 
-  // the payment sandbox's outcomes come back as signed webhooks through the plugin, as a real provider's would
-  let pumping = false;
-  const pump = setInterval(() => {
-    if (pumping) return;
-    pumping = true;
-    void (async () => {
-      for (const due of sandboxes.duePayments()) {
-        const outcome = await pluginHost.webhook(due.tenant, due.instance, due.request);
-        if (outcome?.status === 'accepted') for (const e of outcome.events) await ingest(due.tenant, e);
-      }
-    })()
-      .catch((error: unknown) => logger.log('error', 'payment sandbox webhook failed', { error }))
-      .finally(() => {
-        pumping = false;
-      });
-  }, SANDBOX_PUMP_MS);
-  pump.unref();
+  const stopPump = pumpSandboxPayments(sandboxes, pluginHost, ingest, logger);
 
   const engine: EngineHost = {
     runtime,
@@ -180,7 +163,7 @@ export async function createHost(config: HostConfig = {}): Promise<Host> {
     dataDir,
     settle: () => loop.wake(),
     async close() {
-      clearInterval(pump);
+      stopPump();
       await loop.stop();
       await control.close();
       if (sql !== undefined) await sql.close();

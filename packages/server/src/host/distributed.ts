@@ -1,5 +1,12 @@
 import { FIRST_PARTY_PLUGINS } from '@kith/catalogue';
-import { type Clock, type EventInput, type IngestStatus, Runtime, systemClock, type Timer } from '@kith/engine';
+import {
+  type Clock,
+  type EventInput,
+  type IngestStatus,
+  Runtime,
+  systemClock,
+  type Timer,
+} from '@kith/engine';
 import {
   BullScheduler,
   createEventQueue,
@@ -24,6 +31,7 @@ import { jsonLogger, Redactor } from '../obs/logger.js';
 import { type ServerMetrics, serverMetrics } from '../obs/metrics.js';
 import type { Host } from './create-host.js';
 import { PluginHost } from './plugins.js';
+import { pumpSandboxPayments } from './sandbox-pump.js';
 import { Sandboxes } from './sandboxes.js';
 
 export interface DistributedConfig {
@@ -139,8 +147,14 @@ export async function createDistributedHost(config: DistributedConfig): Promise<
     });
 
     let workers: Workers | undefined;
-    let ingest: EngineHost['ingest'];
-    let closeRole: () => Promise<void>;
+    // both roles take events the same way: saved in the inbox, then a job for the workers
+    const queue = createEventQueue({ inbox: store, connection: config.redisUrl, prefix, log: workerLog });
+    const ingest: EngineHost['ingest'] = async (tenant, event) => {
+      const result = await queue.ingest(tenant, { ...event, tenant });
+      metrics.eventsIngested.inc({ result });
+      return result;
+    };
+    let closeRole: () => Promise<void> = () => queue.close();
     if (config.role === 'worker') {
       workers = await startWorkers({
         runtime,
@@ -151,17 +165,13 @@ export async function createDistributedHost(config: DistributedConfig): Promise<
         concurrency: config.concurrency,
         log: workerLog,
       });
-      ingest = async (tenant, event) =>
-        (await store.saveInbound(tenant, { ...event, tenant })) ? 'accepted' : 'duplicate';
-      closeRole = () => workers?.close() ?? Promise.resolve();
-    } else {
-      const queue = createEventQueue({ inbox: store, connection: config.redisUrl, prefix, log: workerLog });
-      ingest = async (tenant, event) => {
-        const result = await queue.ingest(tenant, { ...event, tenant });
-        metrics.eventsIngested.inc({ result });
-        return result;
+      // the payment sandbox lives in the process that delivers its checkouts: this one
+      const stopPump = pumpSandboxPayments(sandboxes, plugins, ingest, logger);
+      closeRole = async () => {
+        stopPump();
+        await workers?.close();
+        await queue.close();
       };
-      closeRole = () => queue.close();
     }
 
     const engine: EngineHost = {

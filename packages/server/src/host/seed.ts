@@ -12,9 +12,9 @@ export const DEMO_TENANT = 'demo';
 export const DEMO_LIVE = 'mother-baby';
 
 export interface SeedResult {
-  /** The agency-admin token, in clear: shown once, and written to `tokenFile`. */
+  /** The agency-admin token, in clear: shown once, and written to `tokenFile` (embedded mode). */
   token: string;
-  tokenFile: string;
+  tokenFile: string | undefined;
   playbooks: string[];
   published: string | null;
 }
@@ -27,7 +27,7 @@ export interface SeedResult {
 export async function seedDemo(
   deps: ServerDeps,
   plugins: PluginHost,
-  dataDir: string,
+  dataDir: string | undefined,
 ): Promise<SeedResult | undefined> {
   const { control } = deps;
   if ((await control.createAgency({ id: DEMO_AGENCY, name: 'Demo agency' })) === 'exists') return undefined;
@@ -57,8 +57,8 @@ export async function seedDemo(
     agency: DEMO_AGENCY,
     tenant: null,
   });
-  const tokenFile = join(dataDir, 'admin-token');
-  writeFileSync(tokenFile, `${secret}\n`, { mode: 0o600 });
+  const tokenFile = dataDir === undefined ? undefined : join(dataDir, 'admin-token');
+  if (tokenFile !== undefined) writeFileSync(tokenFile, `${secret}\n`, { mode: 0o600 });
   deps.log.log('info', 'demo seeded', {
     agency: DEMO_AGENCY,
     tenant: DEMO_TENANT,

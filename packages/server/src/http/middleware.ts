@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
 import type { AppContext, AppEnv, Logger } from '../contract.js';
 import type { ServerMetrics } from '../obs/metrics.js';
@@ -96,4 +97,33 @@ export function rateLimit(options: RateLimitOptions, now: () => number): Middlew
 /** Forgets buckets that have been full long enough that a fresh one is the same. */
 function prune(buckets: Map<string, { tokens: number; at: number }>, now: number, refillMs: number): void {
   for (const [k, b] of buckets) if (now - b.at > refillMs) buckets.delete(k);
+}
+
+/**
+ * 413 for bodies over `limit` bytes. A declared `Content-Length` is checked from the header alone
+ * (Node's parser never reads past it), so ordinary requests are not wrapped in a counting stream —
+ * that wrapping made every POST build a full web Request and cost about half the ingest rate.
+ * Only bodies without a length (chunked) go through hono's streaming limit.
+ */
+export function limitBody(limit: number): MiddlewareHandler<AppEnv> {
+  const tooLarge = (): never => {
+    throw new ProblemError(413, 'body-too-large', `The request body is larger than ${limit} bytes.`);
+  };
+  const streaming = bodyLimit({ maxSize: limit, onError: tooLarge });
+  return async function limitRequestBody(c, next) {
+    const declared = c.req.header('content-length');
+    if (declared !== undefined) {
+      if (!/^\d+$/.test(declared)) {
+        throw new ProblemError(
+          400,
+          'bad-content-length',
+          'The Content-Length header is not a number of bytes.',
+        );
+      }
+      if (Number(declared) > limit) tooLarge();
+      return next();
+    }
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    return streaming(c, next);
+  };
 }

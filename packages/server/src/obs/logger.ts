@@ -2,9 +2,9 @@ import type { Logger, LogLevel } from '../contract.js';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Field names whose values are never written, at any depth. */
+/** Field names whose values are never written, at any depth (`tokenId` is not a secret: it stays). */
 const SECRET_KEY =
-  /authorization|cookie|token|secret|password|passwd|api[-_]?key|private[-_]?key|credential|^value$/i;
+  /^(authorization|proxy-authorization|cookie|set-cookie|token|access[-_]?token|refresh[-_]?token|password|passwd|api[-_]?key|private[-_]?key|credentials?|value)$|secret/i;
 /** Token-shaped text inside strings (our tokens, bearer headers, access_token in URLs). */
 const SECRET_TEXT = [/kith_[A-Za-z0-9_-]{16,}/g, /Bearer\s+[^\s"',]+/gi, /(access_token=)[^&\s"']+/gi];
 

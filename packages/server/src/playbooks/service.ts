@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { pluginCatalogue } from '@kith/catalogue';
 import type { PublishedVersion } from '@kith/engine';
 import { type Diagnostic, type ValidateResult, validatePlaybookText } from '@kith/playbook';
@@ -16,6 +17,8 @@ import {
 } from './templates.js';
 
 type ResolvedPlaybook = NonNullable<ValidateResult['playbook']>;
+
+const VALIDATION_CACHE = 256;
 
 /** The engine's version id of a control-plane version: one engine playbook per tenant, named by draft. */
 export const engineVersion = (playbook: string, version: number) => `${playbook}@${version}`;
@@ -49,6 +52,8 @@ export interface PublishOutcome {
  */
 export class PlaybookService {
   private readonly locks = new Map<string, Promise<unknown>>();
+  /** Recently validated sources, least recently used first. */
+  private readonly validated = new Map<string, ValidateResult>();
 
   constructor(
     private readonly deps: ServerDeps,
@@ -72,9 +77,30 @@ export class PlaybookService {
     return new Map(list.map((t) => [t.id, t.source]));
   }
 
-  async validate(agency: string, file: string, source: string): Promise<ValidateResult> {
-    const host = serverPlaybookHost(await this.agencyTemplates(agency));
-    return validatePlaybookText(source, file, { host, plugins: pluginCatalogue(this.plugins.plugins) });
+  /**
+   * Validates a source. Listing a tenant's playbooks validates every draft, so results are kept
+   * (by source, file and the agency's templates) for reading; `fresh` skips the cache for a
+   * publish, whose resolved playbook is handed to the engine.
+   */
+  async validate(agency: string, file: string, source: string, fresh = false): Promise<ValidateResult> {
+    const templates = await this.agencyTemplates(agency);
+    const key = createHash('sha256')
+      .update([file, source, ...[...templates].flat()].join('\u0000'))
+      .digest('hex');
+    const hit = fresh ? undefined : this.validated.get(key);
+    if (hit) {
+      this.validated.delete(key);
+      this.validated.set(key, hit);
+      return hit;
+    }
+    const result = validatePlaybookText(source, file, {
+      host: serverPlaybookHost(templates),
+      plugins: pluginCatalogue(this.plugins.plugins),
+    });
+    this.validated.set(key, result);
+    if (this.validated.size > VALIDATION_CACHE)
+      this.validated.delete(this.validated.keys().next().value as string);
+    return result;
   }
 
   /** Built-in templates, then the agency's own (an agency template may shadow a built-in id). */
@@ -142,7 +168,7 @@ export class PlaybookService {
     playbook: string,
     source: string,
   ): Promise<{ result: ValidateResult; playbook: ResolvedPlaybook; versions: Record<string, string> }> {
-    const result = await this.validate(agency, draftFile(tenant, playbook), source);
+    const result = await this.validate(agency, draftFile(tenant, playbook), source, true);
     const diagnostics = publicDiagnostics(result.diagnostics);
     if (!result.playbook) {
       throw new ProblemError(
