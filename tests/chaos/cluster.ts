@@ -23,7 +23,10 @@ export class Cluster {
   constructor(private readonly env: Record<string, string>) {}
 
   async start(name: string): Promise<void> {
-    const proc = spawn(process.execPath, ['--conditions=kith-source', '--import', 'tsx', WORKER], {
+    // KITH_WORKER_PROF=<dir>: each worker writes a CPU profile there when it exits cleanly.
+    const prof = process.env.KITH_WORKER_PROF;
+    const flags = prof === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${prof}`];
+    const proc = spawn(process.execPath, [...flags, '--conditions=kith-source', '--import', 'tsx', WORKER], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

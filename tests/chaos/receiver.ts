@@ -21,6 +21,8 @@ export interface Receiver {
   messages: Map<string, Post>;
   /** POSTs that repeated a key already delivered (a sender died between sending and recording). */
   repeats: number;
+  /** POSTs answered 503 on purpose. */
+  refused: number;
   close(): Promise<void>;
 }
 
@@ -36,13 +38,20 @@ function body(req: IncomingMessage): Promise<string> {
   });
 }
 
-export async function startReceiver(): Promise<Receiver> {
+/** `failEvery`: every n-th POST is answered 503 (a provider hiccup), for the outbox to retry. */
+export async function startReceiver(options: { failEvery?: number } = {}): Promise<Receiver> {
   const posts: Post[] = [];
   const messages = new Map<string, Post>();
-  const r = { repeats: 0 };
+  const r = { repeats: 0, requests: 0, refused: 0 };
   const server = createServer((req, res) => {
     body(req)
       .then((text) => {
+        r.requests++;
+        if (options.failEvery !== undefined && r.requests % options.failEvery === 0) {
+          r.refused++;
+          res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"try again"}');
+          return;
+        }
         const tenant = /^\/t\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '';
         const key = String(req.headers['idempotency-key'] ?? '');
         const message = JSON.parse(text) as { to?: { address?: string } };
@@ -63,6 +72,9 @@ export async function startReceiver(): Promise<Receiver> {
     messages,
     get repeats() {
       return r.repeats;
+    },
+    get refused() {
+      return r.refused;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -54,13 +54,30 @@ function digest(s: string): string {
  * 100,000 jobs queued delays a tenant with one job by at most one job per other tenant. Work-
  * conserving: a tenant alone gets every worker. Jobs already queued are not added again.
  */
+/** The scripts as ioredis commands: sent by SHA after the first call, not as text every time. */
+interface FairCommands {
+  kithFairRank(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
+  kithFairRelease(numKeys: number, key: string): Promise<number>;
+}
+
+function commands(redis: Redis): FairCommands {
+  const r = redis as Redis & Partial<FairCommands>;
+  if (r.kithFairRank === undefined) redis.defineCommand('kithFairRank', { lua: RANK_SCRIPT });
+  if (r.kithFairRelease === undefined) redis.defineCommand('kithFairRelease', { lua: RELEASE_SCRIPT });
+  return r as Redis & FairCommands;
+}
+
 export class FairQueue<T> {
+  private readonly scripts: FairCommands;
+
   constructor(
     readonly queue: Queue<T>,
-    private readonly redis: Redis,
+    redis: Redis,
     private readonly name: string,
     private readonly options: BulkJobOptions,
-  ) {}
+  ) {
+    this.scripts = commands(redis);
+  }
 
   private counterKey(tenant: string): string {
     return this.queue.toKey(`kith-fair:${digest(tenant)}`);
@@ -71,13 +88,7 @@ export class FairQueue<T> {
     if (jobs.length === 0) return 0;
     const keys: string[] = [];
     for (const j of jobs) keys.push(this.counterKey(j.tenant), this.queue.toKey(j.jobId));
-    const ranks = (await this.redis.eval(
-      RANK_SCRIPT,
-      keys.length,
-      ...keys,
-      COUNTER_TTL_MS,
-      MAX_PRIORITY,
-    )) as number[];
+    const ranks = await this.scripts.kithFairRank(keys.length, ...keys, COUNTER_TTL_MS, MAX_PRIORITY);
     const fresh = jobs
       .map((j, i) => ({ j, rank: ranks[i] ?? 0 }))
       .filter((x) => x.rank > 0)
@@ -94,7 +105,7 @@ export class FairQueue<T> {
 
   /** Called when a worker takes a job for the first time. */
   async release(tenant: string): Promise<void> {
-    await this.redis.eval(RELEASE_SCRIPT, 1, this.counterKey(tenant));
+    await this.scripts.kithFairRelease(1, this.counterKey(tenant));
   }
 }
 

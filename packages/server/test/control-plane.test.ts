@@ -58,6 +58,8 @@ describe('tenants and tokens', () => {
     ]);
     expect(JSON.stringify(listed)).not.toContain(tok.token);
 
+    // used (so its verification is cached), then revoked: refused at once
+    expect((await s.call('GET', '/api/v1/me', { token: tok.token })).status).toBe(200);
     expect((await s.call('DELETE', `/api/v1/tenants/shop/tokens/${tok.id}`, { token: admin })).status).toBe(
       204,
     );

@@ -43,7 +43,7 @@ export function observe(log: Logger, metrics: ServerMetrics): MiddlewareHandler<
     log.log(c.res.status >= 500 ? 'error' : 'info', 'request', {
       requestId: c.get('requestId'),
       method: c.req.method,
-      path: new URL(c.req.url).pathname,
+      path: c.req.path,
       route,
       status: c.res.status,
       ms: Math.round(seconds * 1e4) / 10,

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Hono } from 'hono';
 import { canSee, notFound, principalOf, requireAgencyAdmin, tenantAccess } from '../auth/access.js';
+import { forgetToken } from '../auth/middleware.js';
 import type { AppEnv, ServerDeps } from '../contract.js';
 import type { Tenant as TenantRecord } from '../control/types.js';
 import { readJson } from '../http/body.js';
@@ -157,6 +158,7 @@ export function tenantRoutes(deps: ServerDeps): Hono<AppEnv> {
     const id = c.req.param('id');
     const mine = (await deps.control.listTokens(p.agency, t.id)).some((k) => k.id === id);
     if (!mine || !(await deps.control.deleteToken(id))) throw notFound(`Token '${id.slice(0, 64)}'`);
+    forgetToken(deps.control, id);
     deps.log.log('info', 'token revoked', { tenant: t.id, tokenId: id, by: p.tokenId });
     return c.body(null, 204);
   });
