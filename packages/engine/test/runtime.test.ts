@@ -22,6 +22,29 @@ const PB = withJourneys(`
 `);
 
 describe('runtime', () => {
+  it('picks up a version another process published (load), the newest becoming current', async () => {
+    const v1 = loadPlaybook(PB).playbook;
+    const v2 = loadPlaybook(PB.replace('text: a }', 'text: a2 }')).playbook;
+    const clock = new VirtualClock('2026-01-05T00:00:00Z');
+    const store = new MemoryStore();
+    const effects = new MemoryEffects(clock);
+    const api = new Runtime({ store, scheduler: new MemoryScheduler(), clock, effects });
+    const worker = new Runtime({ store, scheduler: new MemoryScheduler(), clock, effects });
+    await api.publish('t', v1, { version: '1' });
+    await worker.load('t');
+    await worker.ingest({ tenant: 't', id: 'j1', type: 'member.joined', member: 'm1' });
+    await api.publish('t', v2, { version: '2' });
+    // within the refresh interval the worker keeps what it has; after it, it reads the Store again
+    await worker.load('t');
+    await worker.ingest({ tenant: 't', id: 'j2', type: 'member.joined', member: 'm2' });
+    await new Promise((r) => setTimeout(r, 2100));
+    await worker.load('t');
+    await worker.ingest({ tenant: 't', id: 'j3', type: 'member.joined', member: 'm3' });
+    await worker.tick();
+    expect(effects.messages().map((m) => m.text)).toEqual(['a', 'a', 'a2']);
+    expect(worker.kernel('t').current.version).toBe('2');
+  });
+
   it('survives a restart: a 30-day wait resumes on a new runtime over the same store', async () => {
     const { playbook } = loadPlaybook(PB);
     const clock = new VirtualClock('2026-01-05T00:00:00Z');

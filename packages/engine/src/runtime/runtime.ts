@@ -73,6 +73,9 @@ function batchSize(r: DispatchReport): number {
   return r.delivered + r.failed + r.dead + r.deferred + r.skipped;
 }
 
+/** How often `load` asks the Store for versions published by other processes. */
+const LOAD_REFRESH_MS = 2000;
+
 /** Commit retries on a compare-and-set conflict before giving up (another worker keeps winning). */
 const MAX_CONFLICTS = 16;
 
@@ -105,6 +108,8 @@ export class Runtime {
   private readonly forwarded: KithEvent[] = [];
   private readonly observer: RuntimeOptions['observer'];
   private draining = false;
+  /** When each tenant's published versions were last read from the Store (`load`). */
+  private readonly refreshedAt = new Map<string, number>();
   private readonly preparers = new WeakMap<CompiledPlaybook, Map<string, readonly Mechanic[]>>();
 
   constructor(options: RuntimeOptions) {
@@ -549,14 +554,26 @@ export class Runtime {
    * Compiles a tenant's published versions from the store unless this process has them: what a
    * worker joining a running deployment needs, without `recover`'s walk over every member.
    */
+  /**
+   * Brings this process up to date with the versions published in the Store (by an API process or
+   * another worker): compiles the ones it has not seen, the newest becoming current. Cheap to call
+   * before every job: the Store is asked at most once per `LOAD_REFRESH_MS` per tenant.
+   */
   async load(tenant: string): Promise<void> {
-    await this.loadPublished(tenant);
+    await this.loadPublished(tenant, true);
   }
 
-  private async loadPublished(tenant: string): Promise<TenantPlaybooks> {
+  private async loadPublished(tenant: string, refresh = false): Promise<TenantPlaybooks> {
     const t = this.playbooks(tenant);
-    if (t.current === undefined) {
-      for (const v of await this.store.listPublished(tenant)) {
+    const now = performance.now();
+    const last = this.refreshedAt.get(tenant);
+    if (t.current === undefined || (refresh && (last === undefined || now - last >= LOAD_REFRESH_MS))) {
+      this.refreshedAt.set(tenant, now);
+      const versions = [...(await this.store.listPublished(tenant))].sort(
+        (a, b) => a.publishedAt - b.publishedAt,
+      );
+      for (const v of versions) {
+        if (t.version(v.version) !== undefined) continue;
         t.add(this.compile(v.playbook as ResolvedPlaybook, { version: v.version, params: v.params }));
       }
     }
