@@ -15,6 +15,6 @@ export default defineConfig({
     chunkSizeWarningLimit: 2000,
   },
   server: {
-    proxy: { '/api': process.env.KITH_API ?? 'http://127.0.0.1:8080' },
+    proxy: { '/api': process.env.KITH_API ?? 'http://127.0.0.1:8787' },
   },
 });

@@ -2,12 +2,19 @@
  * The editor end to end, against a real `kith serve` (embedded, demo seed) in headless Chromium.
  * Screenshots land in tests/e2e/artifacts/ (git-ignored).
  */
+
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { type Kith, startKith } from './harness.js';
 
 let kith: Kith;
 let page: Page;
+
+/** The text a person sees in an element. */
+function shown(l: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText (rendered text), not the DOM property.
+  return l.innerText();
+}
 
 /** The YAML the editor holds now (CodeMirror renders only the visible lines). */
 function editorText(): Promise<string> {
@@ -67,7 +74,7 @@ describe('the Kith editor against kith serve', { timeout: 240_000 }, () => {
     await page.goto(kith.url);
     await page.locator('#token').fill('not-a-token');
     await page.locator('form.signin button[type=submit]').click();
-    await expect.poll(() => page.locator('form.signin [role=alert]').innerText()).toContain('did not accept');
+    await expect.poll(() => shown(page.locator('form.signin [role=alert]'))).toContain('did not accept');
     await page.locator('#token').fill(kith.token);
     await page.locator('form.signin button[type=submit]').click();
     await page.locator('nav.list a').first().waitFor({ timeout: 60_000 });
@@ -78,7 +85,9 @@ describe('the Kith editor against kith serve', { timeout: 240_000 }, () => {
 
   it('creates a client playbook from a template and edits an inherited step as an override', async () => {
     await page.locator('header nav a', { hasText: 'Templates' }).click();
-    const use = page.locator('[data-testid=template-card][data-template=reading-club] [data-testid=template-use]');
+    const use = page.locator(
+      '[data-testid=template-card][data-template=reading-club] [data-testid=template-use]',
+    );
     await use.click({ timeout: 60_000 });
     await page.locator('[data-testid=template-playbook-id]').fill('pilot-club');
     await page.locator('[data-testid=template-create]').click();
@@ -94,10 +103,17 @@ describe('the Kith editor against kith serve', { timeout: 240_000 }, () => {
     await expect.poll(editorText).toContain('welcome.choose:');
     const yaml = await editorText();
     expect(yaml).toContain('Welcome to the pilot club, {{ member.name }}!');
-    expect(yaml).toContain("# Built on the template @kith/templates/reading-club; values here win over the template's.");
+    expect(yaml).toContain(
+      "# Built on the template @kith/templates/reading-club; values here win over the template's.",
+    );
     await page.keyboard.press('Control+s');
-    await expect.poll(() => page.locator('kith-playbook-editor [data-save-state]').getAttribute('data-save-state')).toBe('saved');
-    const saved = await kith.api<{ source: string; diagnostics: { severity: string }[] }>('GET', '/api/v1/tenants/demo/playbooks/pilot-club');
+    await expect
+      .poll(() => page.locator('kith-playbook-editor [data-save-state]').getAttribute('data-save-state'))
+      .toBe('saved');
+    const saved = await kith.api<{ source: string; diagnostics: { severity: string }[] }>(
+      'GET',
+      '/api/v1/tenants/demo/playbooks/pilot-club',
+    );
     expect(saved.source).toContain('Welcome to the pilot club');
     expect(saved.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
@@ -114,7 +130,9 @@ describe('the Kith editor against kith serve', { timeout: 240_000 }, () => {
     expect(comments(after)).toEqual(comments(before));
     expect(after.split('\n').length).toBe(before.split('\n').length);
     await page.keyboard.press('Control+s');
-    await expect.poll(() => page.locator('kith-playbook-editor [data-save-state]').getAttribute('data-save-state')).toBe('saved');
+    await expect
+      .poll(() => page.locator('kith-playbook-editor [data-save-state]').getAttribute('data-save-state'))
+      .toBe('saved');
     const saved = await kith.api<{ source: string }>('GET', '/api/v1/tenants/demo/playbooks/reading-club');
     expect(saved.source).toBe(after);
     await kith.shot('03-board-edit');
@@ -137,15 +155,23 @@ describe('the Kith editor against kith serve', { timeout: 240_000 }, () => {
     expect(lines.slice(line - 3, line).join('\n')).toContain('- id: remind');
     await page.locator('kith-yaml-view .cm-lintRange-error').first().waitFor({ timeout: 60_000 });
     const problem = page.locator('kith-playbook-editor .problems button').first();
-    await expect.poll(() => problem.innerText()).toMatch(new RegExp(`^${line}:\\d+ channel \`wecomx\` is not defined`));
+    await expect
+      .poll(() => shown(problem))
+      .toMatch(new RegExp(`^${line}:\\d+ channel \`wecomx\` is not defined`));
     // The card of the step that says `via: wecomx` is marked, and so is its journey.
-    await expect.poll(() => page.locator('kith-board .step.mark-error').first().getAttribute('data-step')).toBe('remind');
-    expect(await page.locator('kith-playbook-editor .counts').innerText()).toMatch(/^1 errors/);
+    await expect
+      .poll(() => page.locator('kith-board .step.mark-error').first().getAttribute('data-step'))
+      .toBe('remind');
+    expect(await shown(page.locator('kith-playbook-editor .counts'))).toMatch(/^1 error · 0 warnings$/);
     await kith.shot('05-error');
     await page.keyboard.press('Backspace');
-    await expect.poll(() => page.locator('kith-playbook-editor .counts').innerText(), { timeout: 60_000 }).toBe('No problems');
+    await expect
+      .poll(() => shown(page.locator('kith-playbook-editor .counts')), { timeout: 60_000 })
+      .toBe('No problems');
     await page.keyboard.press('Control+s');
-    await expect.poll(() => page.locator('kith-playbook-editor [data-save-state]').getAttribute('data-save-state')).toBe('saved');
+    await expect
+      .poll(() => page.locator('kith-playbook-editor [data-save-state]').getAttribute('data-save-state'))
+      .toBe('saved');
   });
 
   it('reorders steps from the keyboard and adds one from the palette', async () => {
@@ -166,30 +192,68 @@ describe('the Kith editor against kith serve', { timeout: 240_000 }, () => {
   });
 
   it('drags a journey to another stage and a step into a branch', async () => {
+    await openPlaybook('reading-club');
     const journeysOf = (stage: string) =>
       page
         .locator(`kith-board .stage[data-stage=${stage}] .journey`)
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-journey')));
     const welcome = page.locator('kith-board .journey[data-journey=welcome] > header');
-    const expandList = page.locator('kith-board .stage[data-stage=expand] ol.journeys');
-    await welcome.dragTo(expandList, { targetPosition: { x: 20, y: 5 } });
-    await expect.poll(() => journeysOf('expand')).toContain('welcome');
-    expect(await journeysOf('attract')).not.toContain('welcome');
-    const text = await editorText();
-    const expandAt = text.search(/^ {2}expand:$/m);
-    const welcomeAt = text.search(/^ {6}- journey: welcome$/m);
-    expect(expandAt).toBeGreaterThan(0);
-    expect(welcomeAt).toBeGreaterThan(expandAt);
-    // Into the `then` branch of the `place` step.
-    const score = page.locator('kith-board .step[data-step="score"]');
-    const thenList = page.locator('kith-board .step[data-step="place"] .branch').first().locator('ol.steps');
-    await score.dragTo(thenList, { targetPosition: { x: 20, y: 4 } });
+    const activateList = page.locator('kith-board .stage[data-stage=activate] ol.journeys');
+    await welcome.dragTo(activateList, { targetPosition: { x: 20, y: 5 } });
     await expect
-      .poll(() => page.locator('kith-board .step[data-step="place"] .branch').first().locator('.step').first().getAttribute('data-step'))
-      .toBe('score');
+      .poll(() => journeysOf('activate'))
+      .toEqual(['welcome', 'reading-buddy', 'streak-cheer', 'slump-support', 'win-back']);
+    expect(await journeysOf('attract')).toEqual([]);
+    const text = await editorText();
+    const activateAt = text.search(/^ {2}activate:$/m);
+    const welcomeAt = text.search(/^ {6}- journey: welcome$/m);
+    expect(activateAt).toBeGreaterThan(0);
+    expect(welcomeAt).toBeGreaterThan(activateAt);
+    expect(welcomeAt).toBeLessThan(text.search(/^ {2}transact:$/m));
+    // Into the `then` branch of the `place` step.
+    const choose = page.locator('kith-board .step[data-step="choose"]');
+    const thenList = page.locator('kith-board .step[data-step="place"] .branch').first().locator('ol.steps');
+    await choose.dragTo(thenList, { targetPosition: { x: 20, y: 4 } });
+    await expect
+      .poll(() =>
+        page
+          .locator('kith-board .step[data-step="place"] .branch')
+          .first()
+          .locator('.step')
+          .first()
+          .getAttribute('data-step'),
+      )
+      .toBe('choose');
     await kith.shot('05b-dragged');
     await page.keyboard.press('Control+s');
-    await expect.poll(() => page.locator('kith-playbook-editor [data-save-state]').getAttribute('data-save-state')).toBe('saved');
+    await expect
+      .poll(() => page.locator('kith-playbook-editor [data-save-state]').getAttribute('data-save-state'))
+      .toBe('saved');
+  });
+
+  it('says when someone else saved meanwhile, and reloads their version', async () => {
+    await openPlaybook('reading-club');
+    const server = await kith.api<{ source: string; revision: number }>(
+      'GET',
+      '/api/v1/tenants/demo/playbooks/reading-club',
+    );
+    const theirs = server.source.replace('stageReview: 7d', 'stageReview: 14d');
+    await kith.api('PUT', '/api/v1/tenants/demo/playbooks/reading-club', {
+      source: theirs,
+      revision: server.revision,
+    });
+    await page.locator('kith-board .step[data-step="chosen"]').click({ position: { x: 8, y: 8 } });
+    await page.locator('kith-step-panel #f-name').fill('Waiting for the choice');
+    await page.locator('kith-step-panel #f-name').press('Enter');
+    await expect.poll(editorText).toContain('name: Waiting for the choice');
+    await page.keyboard.press('Control+s');
+    const banner = page.locator('kith-playbook-editor .banner[role=alert]');
+    await expect.poll(() => shown(banner)).toContain('Someone else changed this playbook.');
+    await banner.locator('summary').click();
+    expect(await shown(banner.locator('pre.diff'))).toContain('+             name: Waiting for the choice');
+    await kith.shot('05c-conflict');
+    await banner.getByRole('button', { name: 'Reload theirs' }).click();
+    await expect.poll(editorText).toBe(theirs);
   });
 
   it('runs a simulation and shows the funnel', async () => {
@@ -207,17 +271,30 @@ describe('the Kith editor against kith serve', { timeout: 240_000 }, () => {
     await page.locator('[data-testid=versions-publish]').click({ timeout: 90_000 });
     await page.locator('[data-testid=versions-publish-confirm]').click({ timeout: 90_000 });
     await expect
-      .poll(async () => (await kith.api<{ publishedVersion: number | null }>('GET', '/api/v1/tenants/demo/playbooks/reading-club')).publishedVersion, {
-        timeout: 90_000,
-      })
+      .poll(
+        async () =>
+          (
+            await kith.api<{ publishedVersion: number | null }>(
+              'GET',
+              '/api/v1/tenants/demo/playbooks/reading-club',
+            )
+          ).publishedVersion,
+        {
+          timeout: 90_000,
+        },
+      )
       .toBe(1);
     await page.goto(`${kith.url}/#/live`);
     const attract = page.locator('[data-testid=live-stages] tr[data-stage=attract] td.num').last();
     await attract.waitFor({ timeout: 90_000 });
-    const before = Number((await attract.innerText()).replace(/\D/g, '') || '0');
-    await kith.api('POST', '/api/v1/tenants/demo/events', { type: 'member.joined', member: 'e2e-reader-1', data: { name: 'Ada' } });
+    const before = Number((await shown(attract)).replace(/\D/g, '') || '0');
+    await kith.api('POST', '/api/v1/tenants/demo/events', {
+      type: 'member.joined',
+      member: 'e2e-reader-1',
+      data: { name: 'Ada' },
+    });
     await expect
-      .poll(async () => Number((await attract.innerText()).replace(/\D/g, '') || '0'), { timeout: 90_000 })
+      .poll(async () => Number((await shown(attract)).replace(/\D/g, '') || '0'), { timeout: 90_000 })
       .toBeGreaterThan(before);
     await page.locator('[data-testid=live-journey][data-journey=welcome]').waitFor({ timeout: 30_000 });
     await kith.shot('07-live');
@@ -226,12 +303,12 @@ describe('the Kith editor against kith serve', { timeout: 240_000 }, () => {
   it('switches to 简体中文', async () => {
     await openPlaybook('reading-club');
     await page.locator('header select[aria-label="Language"]').selectOption('zh-CN');
-    await expect.poll(() => page.locator('header nav').innerText()).toContain('剧本');
+    await expect.poll(() => shown(page.locator('header nav'))).toContain('剧本');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
-    expect(await page.locator('kith-playbook-editor .toolbar button.primary').innerText()).toBe('保存');
-    expect(await page.locator('kith-palette button[data-palette="kind:send"]').innerText()).toBe('发送消息');
+    expect(await shown(page.locator('kith-playbook-editor .toolbar button.primary'))).toBe('保存');
+    expect(await shown(page.locator('kith-palette button[data-palette="kind:send"]'))).toBe('发送消息');
     await kith.shot('08-zh-CN');
     await page.reload();
-    await expect.poll(() => page.locator('header nav').innerText(), { timeout: 60_000 }).toContain('模板');
+    await expect.poll(() => shown(page.locator('header nav')), { timeout: 60_000 }).toContain('模板');
   });
 });

@@ -6,7 +6,10 @@ import { readBoard } from '../src/model/board.js';
 import { customizeJourney, mergedBoard, overrideStepField, templateStepValue } from '../src/model/inherit.js';
 import { moveStep } from '../src/model/operations.js';
 
-const template = readFileSync(new URL('../../../playbooks/mother-baby/playbook.yaml', import.meta.url), 'utf8');
+const template = readFileSync(
+  new URL('../../../playbooks/mother-baby/playbook.yaml', import.meta.url),
+  'utf8',
+);
 const SPEC = '@kith/templates/mother-baby';
 // What the server writes when a client playbook is made from a template.
 const client = `# Built on the template @kith/templates/mother-baby; values here win over the template's.
@@ -52,18 +55,28 @@ describe('a client playbook that extends a template', () => {
     const b = board(client);
     const hello = b.stages[0]!.journeys[0]!.steps[0]!;
     const raw = templateStepValue(template, 'welcome', 'hello');
-    const out = overrideStepField(client, hello.inherited!, ['send', 'text'], 'Hi {{ member.name }}!', raw, hello.value);
+    const out = overrideStepField(
+      client,
+      hello.inherited!,
+      ['send', 'text'],
+      'Hi {{ member.name }}!',
+      raw,
+      hello.value,
+    );
     expect(out.startsWith(client)).toBe(true);
-    expect(out).toContain('# the client\'s brand');
+    expect(out).toContain("# the client's brand");
     const doc = parseDocument(out);
     expect(doc.getIn(['overrides', 'welcome.hello', 'send', 'text'])).toBe('Hi {{ member.name }}!');
     // The rest of `send` is the template's own (unresolved) value.
     expect(doc.getIn(['overrides', 'welcome.hello', 'send', 'via'])).toBe('wecom');
     const after = board(out);
-    expect(after.stages[0]!.journeys[0]!.steps[0]!.value.send).toMatchObject({ text: 'Hi {{ member.name }}!' });
+    expect(after.stages[0]!.journeys[0]!.steps[0]!.value.send).toMatchObject({
+      text: 'Hi {{ member.name }}!',
+    });
     // A second edit updates the same override.
     const again = overrideStepField(out, hello.inherited!, ['send', 'to'], 'group', raw, hello.value);
-    const overrides = (parseDocument(again).toJS() as { overrides: Record<string, { send: unknown }> }).overrides;
+    const overrides = (parseDocument(again).toJS() as { overrides: Record<string, { send: unknown }> })
+      .overrides;
     expect(overrides['welcome.hello']!.send).toMatchObject({
       text: 'Hi {{ member.name }}!',
       to: 'group',
@@ -80,10 +93,10 @@ describe('a client playbook that extends a template', () => {
     expect(welcome.path).toEqual(['stages', 'attract', 'journeys', 0]);
     expect(b.stages[0]!.journeys[1]!.inherited).toEqual({ stage: 'attract' });
     const moved = moveStep(out, welcome.steps[0]!.path, welcome.stepsPath, 2);
-    expect(board(moved).stages[0]!.journeys[0]!.steps.map((s) => s.id).slice(0, 3)).toEqual([
-      'ask-stage',
-      'hello',
-      'save-stage',
-    ]);
+    expect(
+      board(moved)
+        .stages[0]!.journeys[0]!.steps.map((s) => s.id)
+        .slice(0, 3),
+    ).toEqual(['ask-stage', 'hello', 'save-stage']);
   });
 });

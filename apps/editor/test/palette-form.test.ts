@@ -150,3 +150,39 @@ describe('forms from the step schema', () => {
     ]);
   });
 });
+
+describe('conflict diff', () => {
+  it('shows what differs with a little context, long unchanged runs folded', async () => {
+    const { lineDiff } = await import('../src/model/line-diff.js');
+    const base = Array.from({ length: 40 }, (_, i) => `line ${i}`);
+    const mine = [...base];
+    mine[3] = 'line 3 (mine)';
+    mine[30] = 'line 30 (mine)';
+    const diff = lineDiff(base.join('\n'), mine.join('\n')).map((l) => `${l.op}${l.text}`);
+    expect(diff).toEqual([
+      ' line 1',
+      ' line 2',
+      '-line 3',
+      '+line 3 (mine)',
+      ' line 4',
+      ' line 5',
+      ' …',
+      ' line 28',
+      ' line 29',
+      '-line 30',
+      '+line 30 (mine)',
+      ' line 31',
+      ' line 32',
+    ]);
+  });
+
+  it('accepts a `${params.x}` reference where a number is expected', () => {
+    const props = stepSchema.properties!;
+    const form = buildForm(props.introduce!, { by: ['city'], via: 'group', count: '${params.pairs}' }, refs);
+    const count = form.fields.find((f) => f.key === 'count')!;
+    expect(count).toMatchObject({ control: 'integer', param: true, error: undefined });
+    expect(fieldError(props.introduce!.properties!.count!, '${params.pairs', true, refs)).toBe(
+      'Enter a whole number.',
+    );
+  });
+});

@@ -185,7 +185,7 @@ export class KithBoard extends LitElement {
       color: var(--kith-muted, #5b6575);
       font-weight: 600;
     }
-    [aria-selected='true'] {
+    [aria-current='true'] {
       outline: 2px solid var(--kith-accent, #2456c7);
       background: var(--kith-accent-weak, #e6edfb);
     }
@@ -323,7 +323,7 @@ export class KithBoard extends LitElement {
         tabindex="0"
         draggable=${j.inherited ? 'false' : 'true'}
         role="button"
-        aria-selected=${this.selected === j.pointer ? 'true' : 'false'}
+        aria-current=${this.selected === j.pointer ? 'true' : 'false'}
         aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown Alt+ArrowLeft Alt+ArrowRight"
         @click=${() => this.select(j.pointer, 'journey')}
         @keydown=${(e: KeyboardEvent) => this.onJourneyKey(e, j)}
@@ -334,8 +334,9 @@ export class KithBoard extends LitElement {
         ${count.warnings > 0 ? html`<span class="badge warning" title=${t('board.warnings', { count: count.warnings })}>${count.warnings}</span>` : nothing}
         <span class="trigger" title=${t('board.trigger')}>${j.trigger}</span>
       </header>
-      ${j.inherited
-        ? html`<div class="inherited">
+      ${
+        j.inherited
+          ? html`<div class="inherited">
             <span>${t('board.fromTemplate')}</span>
             <button
               type="button"
@@ -352,7 +353,8 @@ export class KithBoard extends LitElement {
               ${t('board.customize')}
             </button>
           </div>`
-        : nothing}
+          : nothing
+      }
       ${this.renderSteps(j.steps, j.stepsPath, Boolean(j.inherited))}
     </li>`;
   }
@@ -398,7 +400,7 @@ export class KithBoard extends LitElement {
       draggable=${locked ? 'false' : 'true'}
       data-pointer=${s.pointer}
       data-step=${s.id}
-      aria-selected=${this.selected === s.pointer ? 'true' : 'false'}
+      aria-current=${this.selected === s.pointer ? 'true' : 'false'}
       aria-label=${t('board.step', { id: s.id, kind: t(`kind.${kind}`) })}
       aria-invalid=${mark === 'error' ? 'true' : 'false'}
       aria-keyshortcuts="Enter Alt+ArrowUp Alt+ArrowDown Delete"
@@ -451,7 +453,9 @@ export class KithBoard extends LitElement {
     if (e.target !== e.currentTarget) return;
     if (locked && (e.altKey || e.key === 'Delete') && e.key !== 'Enter') {
       e.preventDefault();
-      this.dispatchEvent(new CustomEvent('board-locked', { detail: { pointer: s.pointer }, bubbles: true, composed: true }));
+      this.dispatchEvent(
+        new CustomEvent('board-locked', { detail: { pointer: s.pointer }, bubbles: true, composed: true }),
+      );
       return;
     }
     const list = s.path.slice(0, -1);
@@ -485,7 +489,9 @@ export class KithBoard extends LitElement {
     if (!stage) return;
     if (j.inherited && e.altKey) {
       e.preventDefault();
-      this.dispatchEvent(new CustomEvent('board-locked', { detail: { pointer: j.pointer }, bubbles: true, composed: true }));
+      this.dispatchEvent(
+        new CustomEvent('board-locked', { detail: { pointer: j.pointer }, bubbles: true, composed: true }),
+      );
       return;
     }
     if (e.key === 'Enter' || e.key === ' ') {

@@ -81,6 +81,8 @@ export class KithStepPanel extends LitElement {
     input,
     select,
     textarea {
+      max-width: 100%;
+      box-sizing: border-box;
       font: inherit;
       border: 1px solid var(--kith-border, #d9dde3);
       border-radius: 4px;

@@ -1,10 +1,8 @@
 import type { Diagnostic } from '@kith/playbook/browser';
 
-/** What the validation worker is asked: the text, and what `extends` and `use:` may refer to. */
-export interface ValidateRequest {
-  id: number;
-  text: string;
-  file: string;
+/** What `extends` and `use:` may refer to; sent once, and again only when it changes. */
+export interface ValidateConfig {
+  kind: 'config';
   /** Template specs (`@kith/templates/<id>`) → their YAML, so `extends` resolves in the browser. */
   templates?: Record<string, string>;
   plugins?: {
@@ -15,6 +13,16 @@ export interface ValidateRequest {
     actions: Record<string, { inputSchema: object }>;
   }[];
 }
+
+/** Validate this text (the newest request wins). */
+export interface ValidateRequest {
+  kind: 'validate';
+  id: number;
+  text: string;
+  file: string;
+}
+
+export type WorkerMessage = ValidateConfig | ValidateRequest;
 
 export interface ValidateResponse {
   id: number;

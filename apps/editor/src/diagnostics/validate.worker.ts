@@ -4,13 +4,15 @@
  * typing must never wait for it. The newest request wins; older ones still queued are dropped.
  */
 import { type PluginCatalogue, validatePlaybookText } from '@kith/playbook/browser';
-import type { ValidateRequest, ValidateResponse } from './protocol.js';
+import type { ValidateConfig, ValidateRequest, ValidateResponse, WorkerMessage } from './protocol.js';
 
 const TEMPLATE_PREFIX = '@kith/templates/';
 let pending: ValidateRequest | undefined;
+let config: ValidateConfig = { kind: 'config' };
+let catalogue: PluginCatalogue | undefined;
 let scheduled = false;
 
-function catalogueOf(plugins: ValidateRequest['plugins']): PluginCatalogue | undefined {
+function catalogueOf(plugins: ValidateConfig['plugins']): PluginCatalogue | undefined {
   if (!plugins || plugins.length === 0) return undefined;
   return plugins.map((p) => ({
     name: p.name,
@@ -22,9 +24,9 @@ function catalogueOf(plugins: ValidateRequest['plugins']): PluginCatalogue | und
 }
 
 function run(req: ValidateRequest): ValidateResponse {
-  const templates = req.templates ?? {};
+  const templates = config.templates ?? {};
   const started = performance.now();
-  const plugins = catalogueOf(req.plugins);
+  const plugins = catalogue;
   const result = validatePlaybookText(req.text, req.file, {
     host: {
       resolveTemplate: (_from, spec) => {
@@ -47,7 +49,12 @@ function run(req: ValidateRequest): ValidateResponse {
   };
 }
 
-self.onmessage = (e: MessageEvent<ValidateRequest>) => {
+self.onmessage = (e: MessageEvent<WorkerMessage>) => {
+  if (e.data.kind === 'config') {
+    config = e.data;
+    catalogue = catalogueOf(config.plugins);
+    return;
+  }
   pending = e.data;
   if (scheduled) return;
   scheduled = true;

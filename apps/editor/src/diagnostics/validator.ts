@@ -3,7 +3,7 @@
  * back diagnostics for exactly that text; answers for older text are ignored.
  */
 import type { Diagnostic } from '@kith/playbook/browser';
-import type { ValidateRequest, ValidateResponse } from './protocol.js';
+import type { ValidateConfig, ValidateRequest, ValidateResponse } from './protocol.js';
 
 export type { Diagnostic } from '@kith/playbook/browser';
 
@@ -19,8 +19,8 @@ export class Validator {
   private seq = 0;
   private texts = new Map<number, string>();
   private timer: ReturnType<typeof setTimeout> | undefined;
-  templates: Record<string, string> = {};
-  plugins: ValidateRequest['plugins'] = [];
+  private config: ValidateConfig = { kind: 'config', templates: {}, plugins: [] };
+  private configSent = false;
 
   constructor(
     private readonly onResult: (result: ValidationResult) => void,
@@ -40,14 +40,33 @@ export class Validator {
     return this.worker;
   }
 
+  /** Template sources by spec (`@kith/templates/<id>`), for `extends`. */
+  get templates(): Record<string, string> {
+    return this.config.templates ?? {};
+  }
+
+  /**
+   * What validation may refer to. Sent to the worker once (and again when it changes), not with
+   * every keystroke: the template sources alone are hundreds of kilobytes to copy.
+   */
+  configure(templates: Record<string, string>, plugins: ValidateConfig['plugins']): void {
+    this.config = { kind: 'config', templates, plugins };
+    this.configSent = false;
+  }
+
   /** Validates `text` after a short pause in typing (`immediate` skips the pause). */
   validate(text: string, file: string, immediate = false): void {
     clearTimeout(this.timer);
     const send = (): void => {
       const id = ++this.seq;
       this.texts.set(id, text);
-      const req: ValidateRequest = { id, text, file, templates: this.templates, plugins: this.plugins };
-      this.ensure().postMessage(req);
+      const worker = this.ensure();
+      if (!this.configSent) {
+        worker.postMessage(this.config);
+        this.configSent = true;
+      }
+      const req: ValidateRequest = { kind: 'validate', id, text, file };
+      worker.postMessage(req);
     };
     if (immediate) send();
     else this.timer = setTimeout(send, this.debounceMs);

@@ -15,6 +15,13 @@ import type { StepEditDetail } from '../board/step-panel.js';
 import { type Diagnostic, type ValidationResult, Validator } from '../diagnostics/validator.js';
 import { getLang, LangController, t } from '../i18n/index.js';
 import { type BoardModel, journeyOf, readBoard, sectionsOf, toPointer } from '../model/board.js';
+import {
+  customizeJourney,
+  extendsSpec,
+  mergedBoard,
+  overrideStepField,
+  templateStepValue,
+} from '../model/inherit.js';
 import { type DiffLine, lineDiff } from '../model/line-diff.js';
 import {
   addStep,
@@ -28,7 +35,6 @@ import {
 } from '../model/operations.js';
 import { buildPalette, type CatalogueEntry, type PaletteItem, refNamesOf } from '../model/palette.js';
 import { findById, type Schema } from '../model/schema.js';
-import { customizeJourney, extendsSpec, mergedBoard, overrideStepField, templateStepValue } from '../model/inherit.js';
 import { parseYaml } from '../model/yaml-text.js';
 import { type Mark, marksOf, targetOf } from './diagnostic-marks.js';
 
@@ -165,8 +171,10 @@ export class KithPlaybookEditor extends LitElement {
       background: var(--kith-error-weak, #fdecea);
       border-color: #f0b8b3;
     }
-    pre.diff {
+    .banner details {
       flex-basis: 100%;
+    }
+    pre.diff {
       max-height: 220px;
       overflow: auto;
       background: #fff;
@@ -303,15 +311,15 @@ export class KithPlaybookEditor extends LitElement {
         api.listTemplates().catch(() => ({ items: [] })),
       ]);
       this.catalogue = plugins.items as unknown as CatalogueEntry[];
-      this.validator.plugins = plugins.items.map((p) => ({
-        name: p.name,
-        version: p.version,
-        kind: p.kind,
-        configSchema: p.configSchema as object,
-        actions: p.actions as Record<string, { inputSchema: object }>,
-      }));
-      this.validator.templates = Object.fromEntries(
-        templates.items.map((tpl) => [`@kith/templates/${tpl.id}`, tpl.source]),
+      this.validator.configure(
+        Object.fromEntries(templates.items.map((tpl) => [`@kith/templates/${tpl.id}`, tpl.source])),
+        plugins.items.map((p) => ({
+          name: p.name,
+          version: p.version,
+          kind: p.kind,
+          configSchema: p.configSchema as object,
+          actions: p.actions as Record<string, { inputSchema: object }>,
+        })),
       );
       this.revision = playbook.revision;
       this.savedText = playbook.source;
@@ -327,20 +335,24 @@ export class KithPlaybookEditor extends LitElement {
   private setText(text: string, from: 'load' | 'board' | 'yaml'): void {
     this.text = text;
     if (from !== 'load') this.saveState = text === this.savedText ? 'clean' : 'dirty';
-    // Typing in the YAML re-reads the board after a short pause; board edits re-read at once.
+    // Board edits re-read the board at once. Typing in the YAML re-reads it once the diagnostics
+    // for the new text are in (they must not wait behind a board render), or after a pause.
     clearTimeout(this.boardTimer);
-    if (from === 'yaml') this.boardTimer = setTimeout(() => this.refreshBoard(), 120);
+    if (from === 'yaml') this.boardTimer = setTimeout(() => this.refreshBoard(), 400);
     else this.refreshBoard();
     this.validator.validate(text, this.file, from !== 'yaml');
   }
 
   private refreshBoard(): void {
+    clearTimeout(this.boardTimer);
+    this.boardTimer = undefined;
     const doc = parseYaml(this.text);
     const own = readBoard(doc);
     this.template = extendsSpec(doc);
     this.model = this.template && this.resolved ? mergedBoard(own, this.resolved) : own;
     this.marks = marksOf(this.model, this.diagnostics, this.file);
-    const sections = this.template && isRecord(this.resolved) ? sectionsFromValue(this.resolved) : sectionsOf(doc);
+    const sections =
+      this.template && isRecord(this.resolved) ? sectionsFromValue(this.resolved) : sectionsOf(doc);
     const key = JSON.stringify(sections);
     if (key !== this.sectionsKey) {
       this.sectionsKey = key;
@@ -351,7 +363,9 @@ export class KithPlaybookEditor extends LitElement {
 
   private get templateText(): string | undefined {
     if (!this.template) return undefined;
-    const spec = this.template.startsWith('@kith/templates/') ? this.template : `@kith/templates/${this.template}`;
+    const spec = this.template.startsWith('@kith/templates/')
+      ? this.template
+      : `@kith/templates/${this.template}`;
     return this.validator.templates[spec];
   }
 
@@ -370,12 +384,30 @@ export class KithPlaybookEditor extends LitElement {
     if (r.resolved !== undefined) this.resolved = r.resolved;
     if (templateChanged) this.refreshBoard();
     else if (this.model) this.marks = marksOf(this.model, r.diagnostics, this.file);
+    if (this.boardTimer !== undefined) {
+      clearTimeout(this.boardTimer);
+      this.boardTimer = undefined;
+      // Let the diagnostics paint first, then bring the board up to date with the text.
+      requestAnimationFrame(() => setTimeout(() => this.refreshBoard(), 0));
+    }
     this.dispatchEvent(
       new CustomEvent('kith-validated', { detail: { ms: r.ms, count: r.diagnostics.length } }),
     );
   }
 
+  /** Whether there are changes not saved to the server. */
+  get dirty(): boolean {
+    return this.saveState === 'dirty' || this.saveState === 'conflict' || this.saveState === 'failed';
+  }
+
   private apply(edit: (text: string) => string): void {
+    // Editing a document the parser cannot read could write in the wrong place: fix it first.
+    const broken = parseYaml(this.text).errors[0];
+    if (broken) {
+      const line = broken.linePos?.[0].line ?? 1;
+      this.message = t('editor.yamlBroken', { line, reason: broken.message.split('\n')[0] ?? '' });
+      return;
+    }
     try {
       const next = edit(this.text);
       this.message = '';
@@ -446,7 +478,9 @@ export class KithPlaybookEditor extends LitElement {
     const node = this.model?.steps.get(pointer);
     const inherited = node?.inherited;
     if (node && inherited) {
-      const templateValue = this.templateText ? templateStepValue(this.templateText, inherited.journey, inherited.step) : undefined;
+      const templateValue = this.templateText
+        ? templateStepValue(this.templateText, inherited.journey, inherited.step)
+        : undefined;
       this.apply((text) => overrideStepField(text, inherited, field, value, templateValue, node.value));
     } else this.apply((text) => updateStepField(text, step, field, value));
     this.selected = wasSelected;
@@ -586,8 +620,8 @@ export class KithPlaybookEditor extends LitElement {
           ${
             errors === 0 && warnings === 0
               ? t('editor.valid')
-              : html`<span class="e">${t('editor.errors', { count: errors })}</span> ·
-                <span class="w">${t('editor.warnings', { count: warnings })}</span>`
+              : html`<span class="e">${t(errors === 1 ? 'editor.error' : 'editor.errors', { count: errors })}</span> ·
+                <span class="w">${t(warnings === 1 ? 'editor.warning' : 'editor.warnings', { count: warnings })}</span>`
           }
         </span>
         <span class="status" data-save-state=${this.saveState}>${t(`save.${this.saveState}`)}</span>
@@ -693,7 +727,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 /** The sections palette and forms need, from a plain playbook value (the resolved one). */
 function sectionsFromValue(p: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['channels', 'payments', 'offers', 'tiers', 'groups', 'campaigns']) if (isRecord(p[k])) out[k] = p[k];
+  for (const k of ['channels', 'payments', 'offers', 'tiers', 'groups', 'campaigns'])
+    if (isRecord(p[k])) out[k] = p[k];
   if (isRecord(p.stages)) out.stages = Object.fromEntries(Object.keys(p.stages).map((k) => [k, {}]));
   return out;
 }

@@ -37,6 +37,8 @@ export const en: Record<string, string> = {
   'tab.versions': 'Versions',
   'editor.toolbar': 'Playbook actions',
   'editor.valid': 'No problems',
+  'editor.error': '1 error',
+  'editor.warning': '1 warning',
   'editor.errors': '{count} errors',
   'editor.warnings': '{count} warnings',
   'editor.showYaml': 'Show YAML',
@@ -63,9 +65,14 @@ export const en: Record<string, string> = {
   'board.fromTemplate': 'From the template',
   'board.customize': 'Customize',
   'panel.inherited': 'This step comes from the template: changes are saved as overrides in this playbook.',
-  'editor.inheritedLocked': 'This journey comes from the template. Choose “Customize” on it to reorder, add or delete its steps.',
+  'editor.inheritedLocked':
+    'This journey comes from the template. Choose “Customize” on it to reorder, add or delete its steps.',
   'editor.customized': 'Journey “{journey}” is now part of this playbook; change it freely.',
-  'editor.noTemplate': 'The template {template} is not available to the editor, so its journey cannot be copied.',
+  'editor.noTemplate':
+    'The template {template} is not available to the editor, so its journey cannot be copied.',
+  'editor.yamlBroken':
+    'The YAML cannot be read at line {line} ({reason}). Fix it in the YAML view first; the board edits it again afterwards.',
+  'shell.leaveUnsaved': 'Playbook “{playbook}” has changes that are not saved. Leave it and drop them?',
   'board.label': 'Stages',
   'board.stage': 'Stage {name}',
   'board.journey': 'Journey {name}, {count} steps',

@@ -37,6 +37,8 @@ export const zhCN: Record<string, string> = {
   'tab.versions': '版本',
   'editor.toolbar': '剧本操作',
   'editor.valid': '没有问题',
+  'editor.error': '1 个错误',
+  'editor.warning': '1 个警告',
   'editor.errors': '{count} 个错误',
   'editor.warnings': '{count} 个警告',
   'editor.showYaml': '显示 YAML',
@@ -65,6 +67,9 @@ export const zhCN: Record<string, string> = {
   'editor.inheritedLocked': '这个旅程来自模板。请先点它上面的「自定义」，再调整顺序、添加或删除步骤。',
   'editor.customized': '旅程「{journey}」已复制到本剧本，可以随意修改了。',
   'editor.noTemplate': '编辑器拿不到模板 {template}，无法复制其中的旅程。',
+  'editor.yamlBroken':
+    'YAML 第 {line} 行无法解析（{reason}）。请先在 YAML 视图里修正，之后才能在看板上继续编辑。',
+  'shell.leaveUnsaved': '剧本「{playbook}」还有未保存的修改。确定离开并放弃这些修改吗？',
   'board.label': '阶段',
   'board.stage': '阶段：{name}',
   'board.journey': '旅程 {name}，共 {count} 个步骤',

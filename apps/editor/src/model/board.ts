@@ -4,7 +4,7 @@
  * document itself, so every card knows its path and source offsets (to mark diagnostics and to
  * edit the right lines).
  */
-import { type Document, isMap, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
+import { type Document, isMap, isNode, isScalar, isSeq, type Node, type YAMLMap } from 'yaml';
 import type { Path } from './yaml-text.js';
 
 /** Step action keys, in the palette's order (the same list as `STEP_KINDS` in @kith/playbook). */
@@ -137,20 +137,29 @@ function readSteps(seq: unknown, path: Path, model: BoardModel): StepNode[] {
   seq.items.forEach((item, i) => {
     const stepPath = [...path, i];
     const [start, end] = rangeOf(item);
-    const json = (isMap(item) ? item.toJSON() : {}) as Record<string, unknown>;
+    const map = isMap(item) ? item : undefined;
     const kind =
-      STEP_KINDS.find((k) => k in json) ?? Object.keys(json).find((k) => k !== 'id' && k !== 'name');
+      STEP_KINDS.find((k) => map?.has(k)) ??
+      map?.items.map((p) => keyOf(p.key)).find((k) => k !== 'id' && k !== 'name' && k !== 'note');
+    const id = map?.get('id');
+    const name = map?.get('name');
+    const action = kind === undefined ? undefined : map?.get(kind, true);
+    const actionValue = isNode(action) ? (action.toJSON() as unknown) : action;
+    let value: Record<string, unknown> | undefined;
     const step: StepNode = {
-      id: typeof json.id === 'string' ? json.id : `#${i + 1}`,
+      id: typeof id === 'string' ? id : `#${i + 1}`,
       kind,
-      name: typeof json.name === 'string' ? json.name : undefined,
-      summary:
-        kind === 'if' ? String(json.if ?? '') : summarize(kind, kind === undefined ? undefined : json[kind]),
+      name: typeof name === 'string' ? name : undefined,
+      summary: kind === 'if' ? String(actionValue ?? '') : summarize(kind, actionValue),
       path: stepPath,
       pointer: toPointer(stepPath),
       start,
       end,
-      value: json,
+      // The whole step as plain data is only needed for the selected one: built on first use.
+      get value() {
+        value ??= (map ? map.toJSON() : {}) as Record<string, unknown>;
+        return value;
+      },
       branches: [],
     };
     if (isMap(item)) {
@@ -158,7 +167,7 @@ function readSteps(seq: unknown, path: Path, model: BoardModel): StepNode[] {
         if (
           item.has(key) ||
           (key !== 'onTimeout' && kind === 'if') ||
-          (key === 'onTimeout' && isEventWait(json))
+          (key === 'onTimeout' && isEventWait(actionValue, kind))
         )
           step.branches.push({
             kind: key,
@@ -186,9 +195,8 @@ function readSteps(seq: unknown, path: Path, model: BoardModel): StepNode[] {
   return out;
 }
 
-function isEventWait(json: Record<string, unknown>): boolean {
-  const w = json.wait;
-  return typeof w === 'object' && w !== null && 'event' in w;
+function isEventWait(action: unknown, kind: string | undefined): boolean {
+  return kind === 'wait' && typeof action === 'object' && action !== null && 'event' in action;
 }
 
 function triggerText(on: unknown): string {

@@ -80,12 +80,18 @@ function markInherited(journey: JourneyNode, steps: StepNode[], model: BoardMode
 }
 
 /** The value of a step as the template writes it (params not substituted), if found. */
-export function templateStepValue(templateText: string, journey: string, step: string): Record<string, unknown> | undefined {
+export function templateStepValue(
+  templateText: string,
+  journey: string,
+  step: string,
+): Record<string, unknown> | undefined {
   const board = readBoard(parseYaml(templateText));
   for (const st of board.stages)
     for (const j of st.journeys)
       if (j.id === journey) {
-        const found = [...board.steps.values()].find((s) => s.id === step && s.pointer.startsWith(`${j.pointer}/`));
+        const found = [...board.steps.values()].find(
+          (s) => s.id === step && s.pointer.startsWith(`${j.pointer}/`),
+        );
         if (found) return found.value;
       }
   return undefined;
@@ -107,7 +113,8 @@ export function overrideStepField(
   const key = `${at.journey}.${at.step}`;
   const top = field[0];
   if (top === undefined) throw new EditError('Nothing to change.');
-  if (top === 'id') throw new EditError('An inherited step keeps its id: customize the journey to rename it.');
+  if (top === 'id')
+    throw new EditError('An inherited step keeps its id: customize the journey to rename it.');
   const node = parseYaml(text).getIn(['overrides', key, top], true);
   const written = isNode(node) ? (node.toJSON() as unknown) : undefined;
   const current = written ?? templateValue?.[String(top)] ?? resolvedValue[String(top)];
@@ -116,7 +123,10 @@ export function overrideStepField(
 }
 
 function setIn(target: unknown, path: Path, value: unknown): unknown {
-  const root = (typeof target === 'object' && target !== null ? target : {}) as Record<string | number, unknown>;
+  const root = (typeof target === 'object' && target !== null ? target : {}) as Record<
+    string | number,
+    unknown
+  >;
   let node = root;
   path.forEach((k, i) => {
     if (i === path.length - 1) {

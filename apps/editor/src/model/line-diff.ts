@@ -30,10 +30,32 @@ export function lineDiff(before: string, after: string): DiffLine[] {
       out.push({ op: ' ', text: x[i]! });
       i++;
       j++;
-    } else if (j < y.length && (i === x.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!))
-      out.push({ op: '+', text: y[j++]! });
-    else out.push({ op: '-', text: x[i++]! });
+    } else if (i < x.length && (j === y.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!))
+      out.push({ op: '-', text: x[i++]! });
+    else out.push({ op: '+', text: y[j++]! });
   }
   for (let k = endA; k < Math.min(a.length, endA + 2); k++) out.push({ op: ' ', text: a[k]! });
+  return compact(out, 2);
+}
+
+/** Long runs of unchanged lines between changes shrink to `context` lines each side and a "…". */
+function compact(lines: DiffLine[], context: number): DiffLine[] {
+  const out: DiffLine[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    if (lines[i]!.op !== ' ') {
+      out.push(lines[i++]!);
+      continue;
+    }
+    let j = i;
+    while (j < lines.length && lines[j]!.op === ' ') j++;
+    const run = lines.slice(i, j);
+    const head = i === 0 ? 0 : context;
+    const tail = j === lines.length ? 0 : context;
+    if (run.length > head + tail + 1)
+      out.push(...run.slice(0, head), { op: ' ', text: '…' }, ...run.slice(run.length - tail));
+    else out.push(...run);
+    i = j;
+  }
   return out;
 }

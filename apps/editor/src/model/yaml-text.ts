@@ -549,7 +549,8 @@ export function setDeep(input: string, path: Path, value: unknown): string {
       const nested = path.slice(i).reduceRight<unknown>((v, key) => ({ [String(key)]: v }), value);
       return setValue(text, prefix, nested);
     }
-    if (!isCollection(existing)) throw new EditError(`${pathLabel(prefix)} is a value, not a map: cannot set ${pathLabel(path)}.`);
+    if (!isCollection(existing))
+      throw new EditError(`${pathLabel(prefix)} is a value, not a map: cannot set ${pathLabel(path)}.`);
   }
   return setValue(text, path, value);
 }

@@ -275,8 +275,23 @@ export class KithApp extends LitElement {
     window.removeEventListener('keydown', this.onKey);
   }
 
+  private lastHash = location.hash;
+
   private onHash = (): void => {
-    this.route = readRoute();
+    const next = readRoute();
+    const editor = this.renderRoot.querySelector('kith-playbook-editor');
+    const leaving =
+      next.section !== 'playbooks' || next.playbook !== this.route.playbook || next.tab !== this.route.tab;
+    if (
+      editor?.dirty &&
+      leaving &&
+      !window.confirm(t('shell.leaveUnsaved', { playbook: this.route.playbook }))
+    ) {
+      history.replaceState(null, '', this.lastHash);
+      return;
+    }
+    this.lastHash = location.hash;
+    this.route = next;
     this.ensurePanels();
   };
 
@@ -438,7 +453,8 @@ export class KithApp extends LitElement {
     if (section === 'playbooks') return this.renderPlaybooks();
     if (!this.loaded.has(section)) return html`<p class="empty" role="status">${t('shell.loading')}</p>`;
     const current = this.route.playbook || (this.playbooks[0]?.id ?? '');
-    return html`${section === 'simulation'
+    return html`${
+      section === 'simulation'
         ? html`<div class="picker">
             <label for="sim-playbook">${t('shell.simulatePlaybook')}</label>
             <select
@@ -448,7 +464,8 @@ export class KithApp extends LitElement {
               ${this.playbooks.map((p) => html`<option value=${p.id} ?selected=${p.id === current}>${p.name || p.id} (${p.id})</option>`)}
             </select>
           </div>`
-        : nothing}
+        : nothing
+    }
       <div class="panel" @kith-navigate=${this.onNavigate}>${this.panel(section)}</div>`;
   }
 
