@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WorkerStats } from '@kith/queue-bullmq';
 
@@ -13,6 +14,20 @@ function emptyStats(): WorkerStats {
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
+/** The compiled entry points the worker imports; CI builds them before it tests. */
+const BUILT = ['engine', 'queue-bullmq', 'sdk', 'store-sql', 'plugins/channel-sandbox'].map((p) =>
+  fileURLToPath(new URL(`../../packages/${p}/dist/index.js`, import.meta.url)),
+);
+
+/**
+ * Workers load the packages from source (`kith-source`), as every test does — except in CI,
+ * where `pnpm build` ran first: there they load the compiled packages, because transpiling the
+ * whole tree takes each (re)started worker tens of seconds on a busy 2-core machine, and the
+ * test restarts workers three times. Locally a stale build would test old code, so never there.
+ */
+const SOURCE_FLAGS =
+  process.env.CI === 'true' && BUILT.every((f) => existsSync(f)) ? [] : ['--conditions=kith-source'];
+
 /** Worker child processes: started, killed -9, restarted, stopped; their last counters kept. */
 export class Cluster {
   /** Last counters of every incarnation (a killed one keeps what it reported last). */
@@ -26,7 +41,7 @@ export class Cluster {
     // KITH_WORKER_PROF=<dir>: each worker writes a CPU profile there when it exits cleanly.
     const prof = process.env.KITH_WORKER_PROF;
     const flags = prof === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${prof}`];
-    const proc = spawn(process.execPath, [...flags, '--conditions=kith-source', '--import', 'tsx', WORKER], {
+    const proc = spawn(process.execPath, [...flags, ...SOURCE_FLAGS, '--import', 'tsx', WORKER], {
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
