@@ -9,6 +9,34 @@ beforeAll(async () => {
 afterAll(async () => s.close());
 
 describe('tenants and tokens', () => {
+  it('an admin makes and revokes agency admin tokens, but never the last one', async () => {
+    const { admin } = s.tokens;
+    const made = await s.call('POST', '/api/v1/tokens', { token: admin, body: { name: 'second admin' } });
+    expect(made.status).toBe(201);
+    const second = await json<{ id: string; token: string; role: string }>(made);
+    expect(second.role).toBe('agency-admin');
+    const me = await json<{ token: { role: string; tenant: string | null } }>(
+      await s.call('GET', '/api/v1/me', { token: second.token }),
+    );
+    expect(me.token).toMatchObject({ role: 'agency-admin', tenant: null });
+    const listed = await json<{ items: { id: string }[] }>(
+      await s.call('GET', '/api/v1/tokens', { token: admin }),
+    );
+    expect(listed.items.map((t) => t.id)).toContain(second.id);
+    expect(JSON.stringify(listed)).not.toContain(second.token);
+    // the first admin revokes itself through the second; the second is then the last one
+    const first = listed.items.find((t) => t.id !== second.id)!;
+    expect((await s.call('DELETE', `/api/v1/tokens/${first.id}`, { token: second.token })).status).toBe(204);
+    const last = await s.call('DELETE', `/api/v1/tokens/${second.id}`, { token: second.token });
+    expect(last.status).toBe(409);
+    expect(await json(last)).toMatchObject({ code: 'last-admin-token' });
+    // put the suite's admin back for the other tests
+    const again = await json<{ token: string }>(
+      await s.call('POST', '/api/v1/tokens', { token: second.token, body: { name: 'admin' } }),
+    );
+    s.tokens.admin = again.token;
+  });
+
   it('an admin creates a tenant and a token that sees only that tenant', async () => {
     const { admin } = s.tokens;
     const made = await s.call('POST', '/api/v1/tenants', {

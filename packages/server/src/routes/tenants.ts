@@ -28,6 +28,10 @@ const NewToken = Type.Object(
   },
   { additionalProperties: false },
 );
+const NewAgencyToken = Type.Object(
+  { name: Type.String({ minLength: 1, maxLength: 100, description: 'Who or what uses it.' }) },
+  { additionalProperties: false },
+);
 const TokenInfo = Type.Object({
   id: Type.String(),
   name: Type.String(),
@@ -160,6 +164,72 @@ export function tenantRoutes(deps: ServerDeps): Hono<AppEnv> {
     if (!mine || !(await deps.control.deleteToken(id))) throw notFound(`Token '${id.slice(0, 64)}'`);
     forgetToken(deps.control, id);
     deps.log.log('info', 'token revoked', { tenant: t.id, tokenId: id, by: p.tokenId });
+    return c.body(null, 204);
+  });
+
+  describeRoute({
+    method: 'GET',
+    path: '/api/v1/tokens',
+    summary: "The agency's own tokens (never their secrets)",
+    tags: ['tenants'],
+    role: 'agency-admin',
+    response: Type.Object({ items: Type.Array(TokenInfo) }),
+  });
+  app.get('/tokens', async (c) => {
+    const p = requireAgencyAdmin(c);
+    const list = await deps.control.listTokens(p.agency, null);
+    return c.json({
+      items: list.map((k) => ({ id: k.id, name: k.name, role: k.role, createdAt: iso(k.createdAt) })),
+    });
+  });
+
+  describeRoute({
+    method: 'POST',
+    path: '/api/v1/tokens',
+    summary: 'Make another agency admin token (the secret is shown once)',
+    tags: ['tenants'],
+    role: 'agency-admin',
+    body: NewAgencyToken,
+    response: CreatedToken,
+    status: 201,
+  });
+  app.post('/tokens', async (c) => {
+    const p = requireAgencyAdmin(c);
+    const body = await readJson(c, NewAgencyToken);
+    const { record, secret } = await deps.control.createToken({
+      name: body.name,
+      role: 'agency-admin',
+      agency: p.agency,
+      tenant: null,
+    });
+    deps.log.log('info', 'token created', { tokenId: record.id, role: record.role, by: p.tokenId });
+    c.header('cache-control', 'no-store');
+    return c.json({ id: record.id, name: record.name, role: record.role, token: secret }, 201);
+  });
+
+  describeRoute({
+    method: 'DELETE',
+    path: '/api/v1/tokens/:id',
+    summary: 'Revoke an agency admin token (not the last one)',
+    tags: ['tenants'],
+    role: 'agency-admin',
+    status: 204,
+  });
+  app.delete('/tokens/:id', async (c) => {
+    const p = requireAgencyAdmin(c);
+    const id = c.req.param('id');
+    const agencyTokens = await deps.control.listTokens(p.agency, null);
+    if (!agencyTokens.some((k) => k.id === id)) throw notFound(`Token '${id.slice(0, 64)}'`);
+    if (agencyTokens.length === 1) {
+      throw new ProblemError(
+        409,
+        'last-admin-token',
+        "This is the agency's last admin token: make another one (POST /api/v1/tokens) before revoking it, or nobody could administer the agency.",
+      );
+    }
+    if (!(await deps.control.deleteToken(id))) throw notFound(`Token '${id.slice(0, 64)}'`);
+    forgetToken(deps.control, id);
+    deps.log.log('info', 'token revoked', { tokenId: id, by: p.tokenId });
     return c.body(null, 204);
   });
 
