@@ -328,78 +328,20 @@ export interface RetryResult {
 
 // ---------------------------------------------------------------- analytics
 
-export interface StageRow {
-  stage: string;
-  reached: number;
-  current: number;
-  conversion: number | null;
-}
+// The engine's analytics, as the server sends them (type-only: nothing of the engine is bundled).
+export type {
+  Commissions,
+  CurrencyRevenue,
+  Funnel,
+  JourneyRow,
+  LedgerTotals,
+  RevenueRow,
+  SourceRow,
+  StageRow,
+  StepRow,
+} from '@kith/engine';
 
-export interface StepRow {
-  step: string;
-  kind: string;
-  entered: number;
-  completed: number;
-  waiting: number;
-  goal: string | null;
-}
-
-export interface JourneyRow {
-  journey: string;
-  stage: string;
-  entered: number;
-  active: number;
-  completed: number;
-  exited: number;
-  goals: Record<string, number>;
-  exits: Record<string, number>;
-  steps: StepRow[];
-}
-
-export interface Funnel {
-  members: number;
-  left: number;
-  stages: StageRow[];
-  sources: { source: string; members: number; reached: Record<string, number> }[];
-  tiers: Record<string, number>;
-  goals: Record<string, number>;
-  journeys: JourneyRow[];
-}
-
-export interface RevenueRow {
-  orders: number;
-  paid: number;
-  refunded: number;
-  /** Minor units (fen, cents). */
-  gross: number;
-  refunds: number;
-  net: number;
-}
-
-export interface CurrencyRevenue extends RevenueRow {
-  currency: string;
-  byOffer: Record<string, RevenueRow>;
-}
-
-export interface LedgerTotals {
-  currency: string;
-  orders: number;
-  revenue: number;
-  refunds: number;
-  net: number;
-  commissions: number;
-  earned: number;
-  reversed: number;
-  clawedBack: number;
-  pending: number;
-  payable: number;
-  paid: number;
-}
-
-export interface Commissions {
-  source: 'ledger' | 'none';
-  currencies: LedgerTotals[];
-}
+import type { Commissions, CurrencyRevenue, Funnel } from '@kith/engine';
 
 /** The ledger report: its breakdowns vary with the mechanics a playbook runs. */
 export interface LedgerReport {

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, ServerDeps } from '../contract.js';
+import type { TokenRecord } from '../control/types.js';
 import { ProblemError } from '../http/problem.js';
 
 /** Longest token text looked up; anything longer is not one of ours. */
@@ -13,7 +14,6 @@ const MAX_TOKEN = 200;
 export const TOKEN_CACHE_MS = 10_000;
 const CACHE_LIMIT = 10_000;
 
-type TokenRecord = NonNullable<Awaited<ReturnType<ServerDeps['control']['findToken']>>>;
 const caches = new WeakMap<ServerDeps['control'], Map<string, { record: TokenRecord; until: number }>>();
 
 function cacheOf(control: ServerDeps['control']): Map<string, { record: TokenRecord; until: number }> {
