@@ -40,3 +40,13 @@ export function pluginCatalogue(plugins: readonly Plugin[] = FIRST_PARTY_PLUGINS
   }
   return plugins.map((p) => pluginCatalogueEntry(p));
 }
+
+/**
+ * The rate limits the installed plugins declare, by plugin name: what the simulator checks its
+ * predicted sends against (the CLI's `kith simulate` and the server's simulations alike).
+ */
+export function installedRateLimits(
+  plugins: readonly Plugin[] = FIRST_PARTY_PLUGINS,
+): Record<string, CatalogueEntry['rateLimits']> {
+  return Object.fromEntries(pluginCatalogue(plugins).map((e) => [e.name, e.rateLimits]));
+}

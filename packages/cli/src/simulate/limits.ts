@@ -1,4 +1,4 @@
-import type { LimitCatalogue, ProviderLimit } from '@kith/engine';
+import type { LimitCatalogue } from '@kith/engine';
 
 /**
  * The rate limits the installed plugins declare (their SDK catalogue entries), by plugin name.
@@ -12,16 +12,5 @@ export async function installedLimits(): Promise<LimitCatalogue> {
   } catch {
     return {};
   }
-  const out: Record<string, ProviderLimit[]> = {};
-  for (const entry of catalogue.pluginCatalogue()) {
-    out[entry.name] = entry.rateLimits.map((l) => ({
-      name: l.name,
-      max: l.max,
-      perMs: l.perMs,
-      scope: l.scope,
-      counts: l.counts,
-      description: l.description,
-    }));
-  }
-  return out;
+  return catalogue.installedRateLimits();
 }

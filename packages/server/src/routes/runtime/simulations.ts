@@ -1,9 +1,4 @@
-import {
-  type LimitCatalogue,
-  type ProviderLimit,
-  resolveSettings,
-  type SimulationSettings,
-} from '@kith/engine';
+import { type LimitCatalogue, resolveSettings, type SimulationSettings } from '@kith/engine';
 import { SimulationProfile } from '@kith/playbook';
 import { type Static, Type } from '@sinclair/typebox';
 import { Hono } from 'hono';
@@ -75,20 +70,7 @@ let limitsCache: Promise<LimitCatalogue> | undefined;
 
 /** The rate limits the installed plugins declare, by plugin name (the simulator predicts violations). */
 function installedLimits(): Promise<LimitCatalogue> {
-  limitsCache ??= import('@kith/catalogue').then((catalogue) => {
-    const out: Record<string, ProviderLimit[]> = {};
-    for (const entry of catalogue.pluginCatalogue()) {
-      out[entry.name] = entry.rateLimits.map((l) => ({
-        name: l.name,
-        max: l.max,
-        perMs: l.perMs,
-        scope: l.scope,
-        counts: l.counts,
-        description: l.description,
-      }));
-    }
-    return out;
-  });
+  limitsCache ??= import('@kith/catalogue').then((catalogue) => catalogue.installedRateLimits());
   return limitsCache;
 }
 
