@@ -4,6 +4,8 @@
 // route that parses the same JSON and answers 202, measured in the same run with the same
 // autocannon settings. Servers and autocannon share this one process (and its CPU).
 //   pnpm --filter @kith/bench ingest [--connections 10] [--duration 20] [--rounds 5] [--members 1000]
+// `--only kith` (or `bare`) loads one side for the whole duration and prints no ratio: for a CPU profile
+// of that side (`node --cpu-prof --conditions=kith-source --import tsx ingest.ts --only kith`).
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +47,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '5' },
     members: { type: 'string', default: '1000' },
+    only: { type: 'string' },
   },
 });
 const connections = Number(values.connections);
@@ -208,6 +211,14 @@ function median(xs: number[]): number {
 
 const full = await fullStack();
 const [fullServer, bareServer] = await Promise.all([listen(full.app), listen(bare())]);
+if (values.only === 'kith' || values.only === 'bare') {
+  const url = values.only === 'kith' ? fullServer.url : bareServer.url;
+  const r = await measure(values.only, url, full.token, duration);
+  console.log(`${values.only} alone: ${Math.round(r.perSecond)} req/s, ${Math.round(r.perCpuSecond)} req/CPU-s`);
+  fullServer.close();
+  bareServer.close();
+  process.exit(0);
+}
 // warm both up (JIT, connections), then alternate short rounds so that both sides see the same
 // machine: on a shared machine load drifts, and one long run each would measure the drift
 await run(bareServer.url, full.token, 2);

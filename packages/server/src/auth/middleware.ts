@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv, ServerDeps } from '../contract.js';
 import type { TokenRecord } from '../control/types.js';
+import { requestHeader } from '../http/headers.js';
 import { ProblemError } from '../http/problem.js';
 
 /** Longest token text looked up; anything longer is not one of ours. */
@@ -54,7 +55,7 @@ async function verify(deps: ServerDeps, secret: string): Promise<TokenRecord | u
 export function authenticate(deps: ServerDeps): MiddlewareHandler<AppEnv> {
   return async function authenticateRequest(c, next) {
     const secret = tokenOf(
-      c.req.header('authorization'),
+      requestHeader(c, 'authorization'),
       c.req.method === 'GET' ? c.req.query('access_token') : undefined,
     );
     if (secret === undefined) {

@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { AppContext } from '../contract.js';
+import { requestHeader } from './headers.js';
 import { ProblemError } from './problem.js';
 import { fieldsOf, validatorFor } from './validator.js';
 
@@ -14,7 +15,7 @@ export async function readJson<T = never, S extends TSchema = TSchema>(
   c: AppContext,
   schema: S,
 ): Promise<[T] extends [never] ? Static<S> : T> {
-  const type = c.req.header('content-type') ?? '';
+  const type = requestHeader(c, 'content-type') ?? '';
   if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(type.trim())) {
     throw new ProblemError(
       415,

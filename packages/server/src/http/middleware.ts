@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
 import type { AppContext, AppEnv, Logger } from '../contract.js';
 import type { ServerMetrics } from '../obs/metrics.js';
+import { presetResponseHeader, requestHeader } from './headers.js';
 import { ProblemError } from './problem.js';
 
 const INCOMING_ID = /^[A-Za-z0-9._-]{8,100}$/;
@@ -11,10 +12,10 @@ const INCOMING_ID = /^[A-Za-z0-9._-]{8,100}$/;
 /** A request id for every request: the caller's `X-Request-Id` when it is sane, else a new one; echoed back. */
 export function requestId(): MiddlewareHandler<AppEnv> {
   return async function assignRequestId(c, next) {
-    const given = c.req.header('x-request-id');
+    const given = requestHeader(c, 'x-request-id');
     const id = given !== undefined && INCOMING_ID.test(given) ? given : randomUUID();
     c.set('requestId', id);
-    c.header('x-request-id', id);
+    presetResponseHeader(c, 'x-request-id', id);
     await next();
   };
 }
@@ -111,7 +112,7 @@ export function limitBody(limit: number): MiddlewareHandler<AppEnv> {
   };
   const streaming = bodyLimit({ maxSize: limit, onError: tooLarge });
   return async function limitRequestBody(c, next) {
-    const declared = c.req.header('content-length');
+    const declared = requestHeader(c, 'content-length');
     if (declared !== undefined) {
       if (!/^\d+$/.test(declared)) {
         throw new ProblemError(

@@ -4,11 +4,29 @@
  */
 type Labels = Record<string, string>;
 
-const labelKey = (labels: Labels) =>
+const renderLabels = (labels: Labels) =>
   Object.keys(labels)
     .sort()
     .map((k) => `${k}="${escapeLabel(labels[k] ?? '')}"`)
     .join(',');
+
+/**
+ * Rendered label sets by their raw names and values: every request records a few series whose
+ * labels repeat (method, route, status), so sorting and escaping them each time is wasted work.
+ * Bounded, because a label value could come from outside.
+ */
+const renderedLabels = new Map<string, string>();
+function labelKey(labels: Labels): string {
+  let raw = '';
+  for (const k in labels) raw += `${k}\u0000${labels[k]}\u0001`;
+  let key = renderedLabels.get(raw);
+  if (key === undefined) {
+    key = renderLabels(labels);
+    if (renderedLabels.size >= 10_000) renderedLabels.clear();
+    renderedLabels.set(raw, key);
+  }
+  return key;
+}
 
 function escapeLabel(v: string): string {
   return v.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('"', '\\"');

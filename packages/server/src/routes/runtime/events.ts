@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import { tenantAccess } from '../../auth/access.js';
 import type { AppContext, AppEnv, IngestResult, ServerDeps } from '../../contract.js';
 import { readJson } from '../../http/body.js';
+import { requestHeader } from '../../http/headers.js';
 import { ProblemError } from '../../http/problem.js';
 import { describeRoute } from '../../openapi/registry.js';
 import { BASE, ExternalId, Instant, instant, PRINTABLE_PATTERN, publishedPlaybook } from './common.js';
@@ -48,7 +49,7 @@ const KEY = new RegExp(PRINTABLE_PATTERN, 'u');
 
 /** The `Idempotency-Key` header, if sent; 400 at `/header/idempotency-key` when it is not an id. */
 function idempotencyKey(c: AppContext): string | undefined {
-  const key = c.req.header('idempotency-key');
+  const key = requestHeader(c, 'idempotency-key');
   if (key === undefined) return undefined;
   if (!KEY.test(key)) {
     throw new ProblemError(400, 'invalid-header', 'Idempotency-Key must be 1–200 printable characters.', [
