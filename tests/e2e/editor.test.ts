@@ -138,6 +138,31 @@ describe('the Kith editor against kith serve', { timeout: 240_000 }, () => {
     await kith.shot('03-board-edit');
   });
 
+  it('edits named values of a `set` step as rows, not as JSON', async () => {
+    await page.locator('kith-board .step[data-step="save-choice"]').click({ position: { x: 8, y: 8 } });
+    const rows = page.locator('kith-step-panel #set-value .map-row');
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().locator('input.map-key').inputValue()).toBe('rituals');
+    await page.locator('kith-step-panel #set-value .map-add').click();
+    await rows.nth(1).locator('input.map-key').fill('joinedVia');
+    await rows.nth(1).locator('input.map-value').fill("'editor'");
+    await rows.nth(1).locator('input.map-value').press('Tab');
+    await expect.poll(editorText).toMatch(/save-choice\n\s+set:\n\s+rituals: .*\n\s+joinedVia: "'editor'"\n/);
+    // a name that is not an attribute name is shown where it was typed
+    await rows.nth(1).locator('input.map-key').fill('1st');
+    await rows.nth(1).locator('input.map-key').press('Tab');
+    await expect
+      .poll(() => shown(page.locator('kith-step-panel .err').first()))
+      .toContain('“1st” is not a valid name');
+    await rows.nth(1).locator('button.map-remove').click();
+    await expect.poll(editorText).not.toContain('joinedVia');
+    expect(await rows.count()).toBe(1);
+    await page.keyboard.press('Control+s');
+    await expect
+      .poll(() => page.locator('kith-playbook-editor [data-save-state]').getAttribute('data-save-state'))
+      .toBe('saved');
+  });
+
   it('edits the YAML: the board follows', async () => {
     await cursorAfter('- id: save-choice');
     await page.keyboard.type('-v2');

@@ -1,7 +1,15 @@
 import schemaJson from '@kith/playbook/schema/playbook.schema.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { buildForm, fieldError, parseInput, variantValue } from '../src/model/form.js';
+import {
+  buildForm,
+  fieldError,
+  listText,
+  mapRows,
+  mapValue,
+  parseInput,
+  variantValue,
+} from '../src/model/form.js';
 import { addStep, boardOf } from '../src/model/operations.js';
 import { buildPalette, type CatalogueEntry, refNamesOf } from '../src/model/palette.js';
 import { findById, type Schema } from '../src/model/schema.js';
@@ -140,6 +148,52 @@ describe('forms from the step schema', () => {
     expect(parseInput(count, '3')).toBe(3);
     expect(parseInput(count, '')).toBeUndefined();
     expect(fieldError({ type: 'integer' } as Schema, 1.5, true, {})).toBe('Enter a whole number.');
+  });
+
+  it('set: named values as rows, names checked against the attribute pattern', () => {
+    const form = buildForm(props.set!, { plan: "'premium'", seen: 'now' }, refs);
+    const field = form.fields[0]!;
+    expect(field.control).toBe('map');
+    expect(field.keyPattern).toBe('^[A-Za-z_][A-Za-z0-9_]*$');
+    expect(mapRows(field.value)).toEqual([
+      ['plan', "'premium'"],
+      ['seen', 'now'],
+    ]);
+    expect(field.error).toBeUndefined();
+    // a row being filled in (no name yet) is not written; the rest is, in order
+    expect(
+      mapValue(field, [
+        ['plan', " 'gold' "],
+        ['', 'now'],
+        ['score', 'member.points + 1'],
+      ]),
+    ).toEqual({
+      value: { plan: "'gold'", score: 'member.points + 1' },
+    });
+    expect(
+      mapValue(field, [
+        ['plan', "'a'"],
+        [' plan', "'b'"],
+      ]),
+    ).toEqual({ error: '“plan” is set twice.' });
+    expect(mapValue(field, [['', '']])).toEqual({ value: undefined });
+    expect(buildForm(props.set!, { '1st': 'now' }, refs).fields[0]!.error).toBe(
+      '“1st” is not a valid name: letters, digits and _, not starting with a digit.',
+    );
+    expect(buildForm(props.set!, { plan: '' }, refs).fields[0]!.error).toBe('plan: Required.');
+  });
+
+  it('lists of names are one per line: tags to add and remove, attributes to introduce by', () => {
+    const tag = buildForm(props.tag!, { add: ['vip', 'buyer'] }, refs);
+    const add = tag.fields.find((f) => f.key === 'add')!;
+    expect(add.control).toBe('list');
+    expect(listText(add.value)).toBe('vip\nbuyer');
+    expect(parseInput(add, ' vip \n\nbuyer\n')).toEqual(['vip', 'buyer']);
+    expect(parseInput(add, '  \n')).toBeUndefined();
+    const by = buildForm(props.introduce!, { by: [], via: 'group' }, refs).fields.find(
+      (f) => f.key === 'by',
+    )!;
+    expect(by).toMatchObject({ control: 'list', required: true, error: 'Required.' });
   });
 
   it('a plugin action’s input schema gives the form of `call.with`', () => {

@@ -3,13 +3,17 @@
  * schema (descriptions as help, enums and references as selects, problems shown inline). Each
  * change is reported as (field path, value); the editor writes it into the YAML.
  */
-import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { LangController, t } from '../i18n/index.js';
 import type { StepNode } from '../model/board.js';
 import {
   buildForm,
   type FormField,
   type FormMessages,
+  listText,
+  type MapRow,
+  mapRows,
+  mapValue,
   parseInput,
   type RefNames,
   variantValue,
@@ -35,6 +39,8 @@ function messages(): FormMessages {
     pattern: t('form.pattern'),
     unknownRef: (section, names) => t('form.unknownRef', { section, names: names || '—' }),
     invalidJson: t('form.invalidJson'),
+    badKey: (key) => t('form.badKey', { key }),
+    duplicateKey: (key) => t('form.duplicateKey', { key }),
   };
 }
 
@@ -46,12 +52,25 @@ export class KithStepPanel extends LitElement {
     actionSchemas: { attribute: false },
     problems: { attribute: false },
     jsonErrors: { state: true },
+    mapDrafts: { state: true },
   };
 
   static override styles = css`
     :host {
       display: block;
       font-size: 13px;
+    }
+    .map-row {
+      display: grid;
+      grid-template-columns: minmax(6em, 1fr) 2fr auto;
+      gap: 4px;
+      margin-bottom: 4px;
+    }
+    .map-row input {
+      min-width: 0;
+    }
+    .map-add {
+      justify-self: start;
     }
     h2 {
       font-size: 14px;
@@ -140,6 +159,12 @@ export class KithStepPanel extends LitElement {
   declare actionSchemas: ReadonlyMap<string, Schema>;
   declare problems: readonly string[];
   declare jsonErrors: Record<string, string>;
+  /**
+   * Map controls' rows as the operator left them, blank rows included (a row without a name is
+   * not in the YAML). Shown while the step's value is the one they were made from or the one
+   * they wrote; any other change to the value (an edit in the YAML view) replaces them.
+   */
+  declare mapDrafts: Record<string, { rows: MapRow[]; before: string; after: string }>;
   private readonly i18n = new LangController(this);
 
   constructor() {
@@ -150,6 +175,17 @@ export class KithStepPanel extends LitElement {
     this.actionSchemas = new Map();
     this.problems = [];
     this.jsonErrors = {};
+    this.mapDrafts = {};
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // what is being typed belongs to one step: another step starts with none of it
+    const before = changed.get('step') as StepNode | undefined;
+    const where = (n: StepNode | undefined) => (n ? `${n.pointer}|${n.path.join('/')}` : '');
+    if (changed.has('step') && where(before) !== where(this.step)) {
+      this.jsonErrors = {};
+      this.mapDrafts = {};
+    }
   }
 
   private edit(field: (string | number)[], value: unknown): void {
@@ -255,12 +291,71 @@ export class KithStepPanel extends LitElement {
     </fieldset>`;
   }
 
+  /**
+   * Named values as rows of two inputs. A row whose name is still empty stays on screen only
+   * (the YAML gets it once it has a name); removing a row writes the map without it.
+   */
+  private mapControl(
+    f: FormField,
+    id: string,
+    describedBy: string,
+    invalid: string,
+    write: (value: { value: unknown }) => void,
+  ): TemplateResult {
+    const current = JSON.stringify(f.value ?? null);
+    const draft = this.mapDrafts[id];
+    const shown: MapRow[] =
+      draft && (draft.before === current || draft.after === current) ? draft.rows : mapRows(f.value);
+    const commit = (container: HTMLElement, without?: number): void => {
+      const read: MapRow[] = [...container.querySelectorAll<HTMLElement>('.map-row')]
+        .filter((_, i) => i !== without)
+        .map((row) => [
+          row.querySelector<HTMLInputElement>('input.map-key')?.value ?? '',
+          row.querySelector<HTMLInputElement>('input.map-value')?.value ?? '',
+        ]);
+      const result = mapValue(f, read, messages());
+      if ('error' in result) {
+        this.jsonErrors = { ...this.jsonErrors, [id]: result.error };
+        return;
+      }
+      if (this.jsonErrors[id] !== undefined) {
+        const { [id]: _fixed, ...rest } = this.jsonErrors;
+        this.jsonErrors = rest;
+      }
+      const after = JSON.stringify(result.value ?? null);
+      this.mapDrafts = { ...this.mapDrafts, [id]: { rows: read, before: current, after } };
+      if (after !== current) write(result);
+    };
+    const onInput = (e: Event): void =>
+      commit((e.currentTarget as HTMLElement).closest('.map') as HTMLElement);
+    return html`<div class="map" id=${id} role="group" aria-describedby=${describedBy} aria-invalid=${invalid}>
+      ${shown.map(
+        ([key, value], i) => html`<div class="map-row">
+          <input class="map-key" aria-label=${t('form.mapName')} placeholder=${t('form.mapName')} .value=${key} @change=${onInput} />
+          <input class="map-value" aria-label=${`${t('form.mapValue')} ${key}`.trim()} placeholder=${t('form.mapValue')} .value=${value} @change=${onInput} />
+          <button
+            type="button"
+            class="map-remove"
+            aria-label=${t('form.removeRow', { name: key || String(i + 1) })}
+            @click=${(e: Event) => commit((e.currentTarget as HTMLElement).closest('.map') as HTMLElement, i)}
+          >×</button>
+        </div>`,
+      )}
+      <button type="button" class="map-add" @click=${() => {
+        this.mapDrafts = {
+          ...this.mapDrafts,
+          [id]: { rows: [...shown, ['', '']], before: current, after: current },
+        };
+      }}>${t('form.addRow')}</button>
+    </div>`;
+  }
+
   private field(f: FormField, path: (string | number)[], id: string, parentMissing = false): TemplateResult {
     const error = this.jsonErrors[id] ?? f.error;
     const describedBy = `${id}-help`;
-    const onChange = (raw: string | boolean): void => {
+    const onChange = (raw: string | boolean | { value: unknown }): void => {
       try {
-        const value = parseInput(f, raw);
+        const value = typeof raw === 'object' ? raw.value : parseInput(f, raw);
         this.jsonErrors = { ...this.jsonErrors, [id]: '' };
         delete this.jsonErrors[id];
         if (parentMissing && value !== undefined)
@@ -308,6 +403,21 @@ export class KithStepPanel extends LitElement {
           aria-describedby=${describedBy}
           @change=${(e: Event) => onChange((e.target as HTMLTextAreaElement).value)}
         ></textarea>`;
+        break;
+      case 'list':
+        control = html`<textarea
+          id=${id}
+          class="list"
+          rows=${Math.max(2, Array.isArray(f.value) ? f.value.length + 1 : 2)}
+          .value=${listText(f.value)}
+          placeholder=${t('form.onePerLine')}
+          aria-invalid=${common.invalid}
+          aria-describedby=${describedBy}
+          @change=${(e: Event) => onChange((e.target as HTMLTextAreaElement).value)}
+        ></textarea>`;
+        break;
+      case 'map':
+        control = this.mapControl(f, id, describedBy, common.invalid, (value) => onChange(value));
         break;
       case 'json':
         control = html`<textarea

@@ -5,7 +5,18 @@
  */
 import { constOptions, exampleOf, pickVariant, type Schema, variantsOf } from './schema.js';
 
-export type FieldControl = 'text' | 'textarea' | 'number' | 'integer' | 'checkbox' | 'select' | 'json';
+export type FieldControl =
+  | 'text'
+  | 'textarea'
+  | 'number'
+  | 'integer'
+  | 'checkbox'
+  | 'select'
+  /** A list of short values (tags, attribute names): one per line. */
+  | 'list'
+  /** Named values (`set: { plan: "'premium'" }`): a row of name and value each. */
+  | 'map'
+  | 'json';
 
 export interface FormField {
   key: string;
@@ -23,6 +34,10 @@ export interface FormField {
   error: string | undefined;
   /** The field also takes a `${params.name}` reference (filled per client). */
   param: boolean;
+  /** For lists and maps: the schema of one item or value. */
+  item?: Schema;
+  /** For maps: the pattern a name must match, if the schema sets one. */
+  keyPattern?: string;
 }
 
 export interface FormModel {
@@ -46,6 +61,9 @@ export interface FormMessages {
   pattern: string;
   unknownRef: (section: string, names: string) => string;
   invalidJson: string;
+  /** A map's name that does not fit its pattern (attribute names: letters, digits, `_`). */
+  badKey: (key: string) => string;
+  duplicateKey: (key: string) => string;
 }
 
 export const ENGLISH_FORM_MESSAGES: FormMessages = {
@@ -58,6 +76,8 @@ export const ENGLISH_FORM_MESSAGES: FormMessages = {
   pattern: 'Not in the expected format.',
   unknownRef: (section, names) => `Not defined in ${section}${names ? ` (defined: ${names})` : ''}.`,
   invalidJson: 'Not valid JSON.',
+  badKey: (key) => `“${key}” is not a valid name: letters, digits and _, not starting with a digit.`,
+  duplicateKey: (key) => `“${key}” is set twice.`,
 };
 
 const PARAM_REF = /^\$\{params\.[A-Za-z_][A-Za-z0-9_]*\}$/;
@@ -82,9 +102,40 @@ export function unwrapParam(schema: Schema): { schema: Schema; param: boolean } 
   };
 }
 
+/** A value simple enough for one line of text: a string, number or a union of such. */
+function isScalar(schema: Schema | undefined): schema is Schema {
+  if (schema === undefined) return false;
+  const { schema: s } = unwrapParam(schema);
+  const type = Array.isArray(s.type) ? s.type[0] : s.type;
+  if (type === 'string' || type === 'number' || type === 'integer') return true;
+  return (
+    s.type === undefined &&
+    (s.anyOf ?? s.oneOf ?? []).length > 0 &&
+    variantsOf(s).every((v) => v.type === 'string' || 'const' in v)
+  );
+}
+
+/** The schema of a map's values and the pattern of its names, when the object is a free map. */
+function mapShape(schema: Schema): { item: Schema; keyPattern?: string } | undefined {
+  if (schema.properties !== undefined) return undefined;
+  const patterns = Object.entries(schema.patternProperties ?? {});
+  if (patterns.length === 1) {
+    const [pattern, item] = patterns[0]!;
+    return pattern === '^(.*)$' ? { item } : { item, keyPattern: pattern };
+  }
+  if (patterns.length === 0 && typeof schema.additionalProperties === 'object')
+    return { item: schema.additionalProperties };
+  return undefined;
+}
+
 function controlFor(schema: Schema): FieldControl {
   if (constOptions(schema) || schema['x-kith-ref']) return 'select';
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+  if (type === 'array' && isScalar(schema.items)) return 'list';
+  if (type === 'object') {
+    const shape = mapShape(schema);
+    if (shape && isScalar(shape.item)) return 'map';
+  }
   if (type === 'boolean') return 'checkbox';
   if (type === 'integer') return 'integer';
   if (type === 'number') return 'number';
@@ -110,6 +161,29 @@ export function fieldError(
 ): string | undefined {
   if (value === undefined || value === '' || value === null) return required ? m.required : undefined;
   const unwrapped = unwrapParam(schema);
+  const type = Array.isArray(unwrapped.schema.type) ? unwrapped.schema.type[0] : unwrapped.schema.type;
+  if (type === 'array' && Array.isArray(value)) {
+    if (value.length === 0) return required ? m.required : undefined;
+    for (const item of value) {
+      const problem = unwrapped.schema.items
+        ? fieldError(unwrapped.schema.items, item, true, refs, m)
+        : undefined;
+      if (problem) return `${String(item)}: ${problem}`;
+    }
+    return undefined;
+  }
+  if (type === 'object' && typeof value === 'object' && !Array.isArray(value)) {
+    const shape = mapShape(unwrapped.schema);
+    if (!shape) return undefined;
+    const entries = Object.entries(value);
+    if (entries.length === 0) return required ? m.required : undefined;
+    for (const [key, item] of entries) {
+      if (shape.keyPattern && !new RegExp(shape.keyPattern, 'u').test(key)) return m.badKey(key);
+      const problem = fieldError(shape.item, item, true, refs, m);
+      if (problem) return `${key}: ${problem}`;
+    }
+    return undefined;
+  }
   if (unwrapped.param && typeof value === 'string' && PARAM_REF.test(value)) return undefined;
   return valueError(unwrapped.schema, value, refs, m);
 }
@@ -166,6 +240,8 @@ function fieldFor(
     value,
     error: control === 'json' ? undefined : fieldError(original, value, required, refs, m),
     param,
+    ...(control === 'list' && schema.items ? { item: schema.items } : {}),
+    ...(control === 'map' ? mapShape(schema) : {}),
   };
 }
 
@@ -227,5 +303,56 @@ export function parseInput(field: FormField, raw: string | boolean): unknown {
     return hit ? hit.value : text;
   }
   if (field.control === 'json') return JSON.parse(text) as unknown;
+  if (field.control === 'list') return parseList(field, text);
   return text;
+}
+
+/** The list control's text: one item per line, numbers where the items are numbers. */
+export function listText(value: unknown): string {
+  return Array.isArray(value) ? value.map(String).join('\n') : '';
+}
+
+function parseList(field: FormField, text: string): unknown[] | undefined {
+  const items = text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (items.length === 0) return undefined;
+  const type = field.item ? (unwrapParam(field.item).schema.type ?? '') : '';
+  const numeric = type === 'number' || type === 'integer';
+  return items.map((item) => {
+    const n = Number(item);
+    return numeric && !Number.isNaN(n) ? n : item;
+  });
+}
+
+/** A map control's rows: name and value as the operator sees them. */
+export type MapRow = readonly [name: string, value: string];
+
+export function mapRows(value: unknown): MapRow[] {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.entries(value).map(([k, v]) => [k, v === undefined || v === null ? '' : String(v)] as const);
+}
+
+/**
+ * The value a map control writes: rows without a name are left out (a row being filled in), the
+ * same name twice is refused, and numbers are kept as numbers where the values are numbers.
+ */
+export function mapValue(
+  field: FormField,
+  rows: readonly MapRow[],
+  m: FormMessages = ENGLISH_FORM_MESSAGES,
+): { value: Record<string, unknown> | undefined } | { error: string } {
+  const out: Record<string, unknown> = {};
+  const type = field.item ? (unwrapParam(field.item).schema.type ?? '') : '';
+  const numeric = type === 'number' || type === 'integer';
+  for (const [rawKey, rawValue] of rows) {
+    const key = rawKey.trim();
+    if (key === '') continue;
+    if (Object.hasOwn(out, key)) return { error: m.duplicateKey(key) };
+    const text = rawValue.trim();
+    const n = Number(text);
+    out[key] = numeric && text !== '' && !Number.isNaN(n) ? n : text;
+  }
+  return { value: Object.keys(out).length === 0 ? undefined : out };
 }
