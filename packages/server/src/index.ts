@@ -9,5 +9,11 @@ export { createDistributedHost, type DistributedConfig, type DistributedHost } f
 export { DEMO_AGENCY, DEMO_TENANT, type SeedResult, seedDemo } from './host/seed.js';
 export { ProblemError } from './http/problem.js';
 export { jsonLogger, Redactor } from './obs/logger.js';
+export {
+  exportWorkerStats,
+  serveWorkerEndpoint,
+  type WorkerEndpoint,
+  type WorkerEndpointOptions,
+} from './obs/worker-endpoint.js';
 export { describedRoutes, describeRoute, type RouteDescription } from './openapi/registry.js';
 export { type ServeOptions, type Serving, serve } from './serve.js';

@@ -6,6 +6,7 @@ import { QUEUES_PATH, queueBoard } from '../src/admin/queues.js';
 import { createApp } from '../src/app.js';
 import { createDistributedHost, type DistributedHost } from '../src/host/distributed.js';
 import { jsonLogger } from '../src/obs/logger.js';
+import { serveWorkerEndpoint } from '../src/obs/worker-endpoint.js';
 import { eventually, sandboxPlaybook } from './helpers.js';
 
 const PG = process.env.KITH_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
@@ -114,6 +115,26 @@ describe('distributed mode (PostgreSQL + Redis)', () => {
     const metrics = await (await app.request('/metrics')).text();
     expect(metrics).toMatch(/kith_queue_depth\{queue="kith-events",state="waiting"\} \d+/);
   }, 120_000);
+
+  it('a worker answers probes and exports its counters on its own port', async () => {
+    const w = worker as DistributedHost;
+    const endpoint = await serveWorkerEndpoint(w, { port: 0 });
+    try {
+      expect((await fetch(`${endpoint.url}/healthz`)).status).toBe(200);
+      expect(await (await fetch(`${endpoint.url}/readyz`)).json()).toEqual({ ok: true });
+      const text = await (await fetch(`${endpoint.url}/metrics`)).text();
+      // the event of the previous test went through this worker
+      const ingested = Number(/^kith_worker_events_ingested_total (\d+)$/m.exec(text)?.[1]);
+      expect(ingested).toBeGreaterThanOrEqual(1);
+      expect(text).toContain('# TYPE kith_worker_events_ingested_total counter');
+      expect(text).toMatch(/^kith_worker_timers_fired_total \d+$/m);
+      expect(text).toMatch(/kith_queue_depth\{queue="kith-effects",state="waiting"\} \d+/);
+      // the worker serves no API
+      expect((await fetch(`${endpoint.url}/api/v1/me`)).status).toBe(404);
+    } finally {
+      await endpoint.close();
+    }
+  });
 
   it('shows bull-board to agency admins only', async () => {
     const host = api as DistributedHost;

@@ -28,6 +28,16 @@ export default defineCommand({
       valueName: 'prefix',
       description: 'BullMQ key prefix, the same as the API’s (default kith)',
     },
+    'metrics-port': {
+      type: 'string',
+      valueName: 'port',
+      description: 'serve /metrics (Prometheus), /healthz and /readyz on this port (off by default)',
+    },
+    'metrics-host': {
+      type: 'string',
+      valueName: 'address',
+      description: 'address for --metrics-port (default 127.0.0.1; 0.0.0.0 for a scraper elsewhere)',
+    },
     json: jsonOption,
   },
   epilog: [
@@ -36,6 +46,7 @@ export default defineCommand({
     'Examples:',
     '  DATABASE_URL=postgres://… REDIS_URL=redis://… KITH_SECRET_KEY=… kith worker',
     '  kith worker --concurrency 64',
+    '  kith worker --metrics-port 9464 --metrics-host 0.0.0.0',
     '',
     'Stops on SIGINT or SIGTERM after the jobs in flight (exit 0).',
   ].join('\n'),
@@ -47,7 +58,12 @@ export default defineCommand({
       );
     }
     const concurrency = positive('concurrency', values.concurrency);
-    const { createDistributedHost, jsonLogger } = await import('@kith/server');
+    const metricsPort = values['metrics-port'] === '0' ? 0 : positive('metrics-port', values['metrics-port']);
+    if (metricsPort !== undefined && metricsPort > 65_535)
+      throw new UsageError(`--metrics-port must be a port number (1–65535), got ${metricsPort}`);
+    if (values['metrics-host'] !== undefined && metricsPort === undefined)
+      throw new UsageError('--metrics-host needs --metrics-port');
+    const { createDistributedHost, jsonLogger, serveWorkerEndpoint } = await import('@kith/server');
     const logTo = values.json ? io.stderr : io.stdout;
     const log = jsonLogger({ write: (line) => logTo.write(`${line}\n`) });
     const c = colors.stderr;
@@ -66,13 +82,29 @@ export default defineCommand({
       if (/KITH_SECRET_KEY/.test(message)) throw new UsageError(message);
       throw error;
     }
-    if (values.json) io.stdout.write(`${JSON.stringify({ mode: 'worker', pid: process.pid })}\n`);
+    let endpoint: Awaited<ReturnType<typeof serveWorkerEndpoint>> | undefined;
+    if (metricsPort !== undefined) {
+      try {
+        endpoint = await serveWorkerEndpoint(host, { port: metricsPort, hostname: values['metrics-host'] });
+      } catch (error) {
+        await host.close();
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
+          throw new UsageError(`--metrics-port ${metricsPort}: ${(error as Error).message}`);
+        throw error;
+      }
+    }
+    if (values.json)
+      io.stdout.write(
+        `${JSON.stringify({ mode: 'worker', pid: process.pid, ...(endpoint ? { metrics: `${endpoint.url}/metrics` } : {}) })}\n`,
+      );
     else
       io.stderr.write(
-        `${c.green('●')} ${c.bold('kith worker')} taking jobs  ${c.dim(`(pid ${process.pid})`)}\n`,
+        `${c.green('●')} ${c.bold('kith worker')} taking jobs  ${c.dim(`(pid ${process.pid})`)}${endpoint ? `  metrics ${c.cyan(`${endpoint.url}/metrics`)}` : ''}\n`,
       );
     const signal = await untilSignal();
     io.stderr.write(`${c.dim(`${signal}: finishing jobs in flight…`)}\n`);
+    await endpoint?.close();
     const stats = host.workers?.stats();
     await host.close();
     if (stats && !values.json) {

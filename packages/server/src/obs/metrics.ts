@@ -53,6 +53,10 @@ export class Counter implements Family {
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;
   }
+  /** For a count kept elsewhere and read at each scrape (it only grows there). */
+  set(labels: Labels, value: number): void {
+    this.values.set(labelKey(labels), value);
+  }
   render(): string[] {
     if (this.values.size === 0) return [`${this.name} 0`];
     return [...this.values].map(([k, v]) => `${this.name}${k ? `{${k}}` : ''} ${v}`);

@@ -8,8 +8,8 @@ import { describeRoute } from '../openapi/registry.js';
 
 const Health = Type.Object({ ok: Type.Boolean() });
 
-/** Liveness, readiness, metrics and the API description: no token needed. */
-export function systemRoutes(deps: ServerDeps, metrics: ServerMetrics): Hono<AppEnv> {
+/** Liveness, readiness and metrics: what an orchestrator and Prometheus ask of every process. */
+export function probeRoutes(deps: ServerDeps, metrics: ServerMetrics): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   describeRoute({
@@ -47,6 +47,13 @@ export function systemRoutes(deps: ServerDeps, metrics: ServerMetrics): Hono<App
       'content-type': 'text/plain; version=0.0.4; charset=utf-8',
     }),
   );
+
+  return app;
+}
+
+/** The probes and the API description: no token needed. */
+export function systemRoutes(deps: ServerDeps, metrics: ServerMetrics): Hono<AppEnv> {
+  const app = probeRoutes(deps, metrics);
 
   describeRoute({
     method: 'GET',
