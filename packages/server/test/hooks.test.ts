@@ -68,6 +68,35 @@ describe('POST /hooks/:tenant/:instance', () => {
     expect(world.inbox({ member: 'ann' })).toHaveLength(1);
   });
 
+  it('links a delivery to the member who has that address on the channel (imported with identities)', async () => {
+    const { editor } = s.tokens;
+    const joined = await s.call('POST', '/api/v1/tenants/t1/events', {
+      token: editor,
+      body: {
+        id: 'import-crm-7',
+        type: 'member.joined',
+        member: 'crm-7',
+        data: { identities: { chat: 'carol' } },
+      },
+    });
+    expect(joined.status).toBe(202);
+    const world = await sandbox();
+    const request = await world.member('carol', 'Carol').reply('it is me');
+    const res = await s.call('POST', '/hooks/t1/chat', {
+      headers: { ...request.headers },
+      body: new TextDecoder().decode(request.body),
+    });
+    expect(res.status).toBe(200);
+    await eventually(() =>
+      expect(world.inbox({ member: 'carol' }).map((m) => m.text)).toEqual(['You said it is me']),
+    );
+    // the message counted for crm-7; nobody named after the address was made
+    const member = await json(await s.call('GET', '/api/v1/tenants/t1/members/crm-7', { token: editor }));
+    expect(member.messages).toBe(1);
+    expect(member.identities).toEqual({ chat: 'carol' });
+    expect((await s.call('GET', '/api/v1/tenants/t1/members/carol', { token: editor })).status).toBe(404);
+  });
+
   it('refuses a forged signature with 401 and ingests nothing', async () => {
     const world = await sandbox();
     const request = await world.member('bob').reply('let me in');

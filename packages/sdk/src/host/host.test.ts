@@ -217,6 +217,20 @@ describe('handleWebhook', () => {
     });
   });
 
+  it('asks an asynchronous directory (a store lookup) for the member, with the instance id', async () => {
+    const asked: [string, string][] = [];
+    const out = await handleWebhook(instance, webhookRequest({ headers: { 'x-token': 'tok' } }), {
+      tenant: 't1',
+      memberOf: async (address, channel) => {
+        asked.push([address, channel]);
+        await new Promise((r) => setTimeout(r, 1));
+        return 'crm-0042';
+      },
+    });
+    expect(asked).toEqual([['@ann', 'tg']]);
+    expect(out.status === 'accepted' && out.events.map((e) => e.member)).toEqual(['crm-0042']);
+  });
+
   it('rejects an unverified request without parsing it', async () => {
     expect(await handleWebhook(instance, webhookRequest({}), { tenant: 't1' })).toEqual({
       status: 'rejected',

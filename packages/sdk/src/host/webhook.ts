@@ -18,8 +18,12 @@ export type WebhookOutcome =
 export interface WebhookOptions {
   tenant: string;
   clock?: PluginClock;
-  /** The runtime's directory: the Kith member with this address on this channel, if known. */
-  memberOf?: (address: string, channel: string) => string | null;
+  /**
+   * The runtime's directory: the Kith member with this address on this channel, if known (a
+   * lookup in the store may be asynchronous). Without it, or when it answers null, the event is
+   * about no member.
+   */
+  memberOf?: (address: string, channel: string) => string | null | Promise<string | null>;
 }
 
 /**
@@ -54,18 +58,20 @@ export async function handleWebhook(
   const verified = await handler.verify(ctx, request);
   if (!verified.ok) return { status: 'rejected', reason: verified.reason, message: verified.message };
   const parsed = await handler.parse(ctx, request);
-  const events = parsed.events.map(
-    (e): EventInput => ({
+  const events: EventInput[] = [];
+  for (const e of parsed.events) {
+    const member =
+      e.member ??
+      (e.address !== null && options.memberOf ? await options.memberOf(e.address, instance.id) : null);
+    events.push({
       tenant: options.tenant,
       id: `${instance.id}:${e.id}`,
       type: e.type,
-      member:
-        e.member ??
-        (e.address !== null && options.memberOf ? options.memberOf(e.address, instance.id) : null),
+      member,
       at: e.at,
       data: { ...e.data, channel: instance.id, address: e.address, group: e.group, name: e.name ?? null },
-    }),
-  );
+    });
+  }
   return {
     status: 'accepted',
     events,

@@ -5,7 +5,7 @@ import type { DeliveryResult, Effect, Effects } from '../engine.js';
 import { createEffectDeliverer, type DeliveryOutcome, toDeliveryResult } from '../host/deliverer.js';
 import type { AddressLookup } from '../host/dispatch.js';
 import { instantiatePlugin, type PluginInstance } from '../host/instance.js';
-import { handleWebhook, type WebhookOutcome } from '../host/webhook.js';
+import { handleWebhook, type WebhookOptions, type WebhookOutcome } from '../host/webhook.js';
 import type { Plugin } from '../plugin/types.js';
 import { memoryRateLimiterStore, type RateLimiterStore } from '../rate-limit/store.js';
 import { parseDuration } from '../rate-limit/types.js';
@@ -30,7 +30,7 @@ export interface PlaybookRunOptions {
   limiterStore?: RateLimiterStore;
   addressOf?: AddressLookup;
   /** The Kith member for an address on a channel; default: the address is the member id. */
-  memberOf?: (address: string, channel: string) => string | null;
+  memberOf?: WebhookOptions['memberOf'];
 }
 
 /** One delivery attempt, at virtual time `at`. */

@@ -17,6 +17,7 @@ import {
 } from '@kith/sdk';
 import type { ControlStore } from '../control/types.js';
 import type { Redactor } from '../obs/logger.js';
+import { memberForAddress } from './member-directory.js';
 import type { Sandboxes } from './sandboxes.js';
 
 interface InstanceSpec {
@@ -138,9 +139,13 @@ export class PluginHost {
     const b = await this.bind(tenant);
     const bound = b.instances.get(instance);
     if (!bound) return undefined;
-    // No address book in the Store port yet: an address is taken as the member id unless the
-    // provider carries the Kith member back (checkout metadata, invite payloads), as in the SDK harness.
-    return handleWebhook(bound, request, { tenant, clock: this.o.clock, memberOf: (address) => address });
+    // a provider that carries the Kith member back (checkout metadata, invite payloads) wins;
+    // otherwise the address is looked up among the members' identities on this instance
+    return handleWebhook(bound, request, {
+      tenant,
+      clock: this.o.clock,
+      memberOf: (address, channel) => memberForAddress(this.o.store, tenant, channel, address),
+    });
   }
 
   private bind(tenant: string): Promise<Bound> {
