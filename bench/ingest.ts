@@ -214,7 +214,9 @@ const [fullServer, bareServer] = await Promise.all([listen(full.app), listen(bar
 if (values.only === 'kith' || values.only === 'bare') {
   const url = values.only === 'kith' ? fullServer.url : bareServer.url;
   const r = await measure(values.only, url, full.token, duration);
-  console.log(`${values.only} alone: ${Math.round(r.perSecond)} req/s, ${Math.round(r.perCpuSecond)} req/CPU-s`);
+  console.log(
+    `${values.only} alone: ${Math.round(r.perSecond)} req/s, ${Math.round(r.perCpuSecond)} req/CPU-s`,
+  );
   fullServer.close();
   bareServer.close();
   process.exit(0);
