@@ -3,7 +3,8 @@
 // bench/editor: builds the editor, prints the initial JS it ships (gzip) and, in headless
 // Chromium, how long the board takes to render a generated 500-step playbook, next to a
 // baseline measured in the same page: creating the same number of plain DOM elements.
-// It also times keystroke → diagnostics shown in the YAML view.
+// It also times keystroke → diagnostics in the YAML view: typing in a step (validated
+// incrementally) and at the end of the file (a YAML error there is validated whole).
 //   pnpm --filter @kith/bench editor [--steps 500] [--runs 9]
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -167,32 +168,84 @@ try {
     { text, runs },
   );
 
-  // Keystroke → diagnostics in the YAML view: type a character that breaks a reference.
-  const latencies: number[] = [];
-  const workerMs: number[] = [];
+  // Keystroke → diagnostics in the YAML view. Three places, each typed into `runs` times (at most 9):
+  // - in a step in the middle of the file: `x` after `via: group` (breaks the reference: one
+  //   diagnostic), then Backspace (valid again), alternately — validated incrementally;
+  // - a new field of a step being typed: letters on a new line under `wait: 1d12h` in the middle
+  //   of the file (a YAML error in that journey until the colon), then erased — read whole, but
+  //   without first trying the fast path;
+  // - at the end of the file: `x`, then a newline, … (a YAML syntax error at the top level, which
+  //   is validated the whole way, as every keystroke was before incremental validation).
   const content = page.locator('kith-yaml-view .cm-content');
-  for (let i = 0; i < Math.min(runs, 7); i++) {
+  const middle = text.indexOf('via: group', Math.floor(text.length / 2)) + 'via: group'.length;
+  const fieldAt = text.indexOf('wait: 1d12h', Math.floor(text.length / 2)) + 'wait: 1d12h'.length;
+  async function keystrokes(
+    place: 'step' | 'field' | 'end',
+  ): Promise<{ latencies: number[]; fromChange: number[]; workerMs: number[] }> {
+    const latencies: number[] = [];
+    const fromChange: number[] = [];
+    const workerMs: number[] = [];
     await content.click();
-    await page.keyboard.press('Control+End');
-    const waitFor = page.evaluate(
-      () =>
-        new Promise<{ at: number; ms: number }>((resolve) => {
+    if (place === 'end') await page.keyboard.press('Control+End');
+    else
+      await page.evaluate(
+        (offset) => {
           const ed = document.querySelector('kith-app')!.shadowRoot!.querySelector('kith-playbook-editor')!;
-          ed.addEventListener(
-            'kith-validated',
-            (e) => resolve({ at: performance.now(), ms: (e as CustomEvent<{ ms: number }>).detail.ms }),
-            {
-              once: true,
-            },
-          );
-        }),
-    );
-    const start = await page.evaluate(() => performance.now());
-    await page.keyboard.type(i % 2 === 0 ? 'x' : '\n');
-    const done = await waitFor;
-    latencies.push(done.at - start);
-    workerMs.push(done.ms);
+          const view = ed.shadowRoot!.querySelector('kith-yaml-view') as HTMLElement & {
+            reveal(offset: number): void;
+          };
+          view.reveal(offset);
+        },
+        place === 'step' ? middle : fieldAt,
+      );
+    // A new line for the field (CodeMirror indents it like the line above).
+    if (place === 'field') {
+      await page.keyboard.press('Enter');
+      await page.waitForTimeout(500);
+    }
+    for (let i = 0; i < Math.min(runs, 9); i++) {
+      // Let the board catch up with the previous keystroke (it is re-read after the diagnostics).
+      await page.waitForTimeout(500);
+      const waitFor = page.evaluate(
+        () =>
+          new Promise<{ at: number; changed: number; ms: number }>((resolve) => {
+            const ed = document.querySelector('kith-app')!.shadowRoot!.querySelector('kith-playbook-editor')!;
+            // When CodeMirror hands the new text to the editor (the keystroke reached the page).
+            let changed = Number.NaN;
+            ed.shadowRoot!.addEventListener(
+              'yaml-change',
+              () => {
+                changed = performance.now();
+              },
+              { once: true, capture: true },
+            );
+            ed.addEventListener(
+              'kith-validated',
+              (e) =>
+                resolve({ at: performance.now(), changed, ms: (e as CustomEvent<{ ms: number }>).detail.ms }),
+              { once: true },
+            );
+          }),
+      );
+      const start = await page.evaluate(() => performance.now());
+      if (place === 'step') await page.keyboard.press(i % 2 === 0 ? 'x' : 'Backspace');
+      else if (place === 'field') await page.keyboard.press('sendabcde'[i]!);
+      else await page.keyboard.type(i % 2 === 0 ? 'x' : '\n');
+      const done = await waitFor;
+      latencies.push(done.at - start);
+      fromChange.push(done.at - done.changed);
+      workerMs.push(done.ms);
+    }
+    if (place === 'field') {
+      // Erase the field and its line, so the end of the file is as generated.
+      for (let i = 0; i <= Math.min(runs, 9); i++) await page.keyboard.press('Backspace');
+      await page.waitForTimeout(800);
+    }
+    return { latencies, fromChange, workerMs };
   }
+  const inStep = await keystrokes('step');
+  const inField = await keystrokes('field');
+  const atEnd = await keystrokes('end');
 
   const b = median(board.times);
   const base = median(board.base);
@@ -206,9 +259,18 @@ try {
   console.log(`  of which YAML parse + board model ${median(board.model).toFixed(1)} ms`);
   console.log(`baseline: ${board.elements} plain divs         ${base.toFixed(1)} ms`);
   console.log(`ratio (board / baseline)          ${(b / base).toFixed(1)}`);
-  console.log(
-    `keystroke → diagnostics shown     ${median(latencies).toFixed(1)} ms (worker validation ${median(workerMs).toFixed(1)} ms)`,
-  );
+  for (const [label, r, note] of [
+    ['in a step ', inStep, 'incremental'],
+    ['new field ', inField, 'a YAML error in a journey: validated whole, no fast path'],
+    ['at the end', atEnd, 'a YAML error at the top level: validated whole'],
+  ] as const) {
+    console.log(
+      `keystroke → diagnostics, ${label} ${median(r.latencies).toFixed(1)} ms${label === 'in a step ' ? ' (goal ≤ 50 ms)' : ''}`,
+    );
+    console.log(
+      `  of which text change → diagnostics ${median(r.fromChange).toFixed(1)} ms, worker validation ${median(r.workerMs).toFixed(1)} ms (${note})`,
+    );
+  }
 } finally {
   await browser.close();
   server.close();

@@ -29,6 +29,9 @@ export interface ValidateResponse {
   diagnostics: Diagnostic[];
   /** Time spent validating in the worker, in ms. */
   ms: number;
-  /** Channel/payment/offer… names the resolved playbook defines (for forms and the palette). */
+  /**
+   * The resolved playbook (template merged) of a playbook that extends a template and has no
+   * errors, for the board and forms to show what the template brings; undefined otherwise.
+   */
   resolved: unknown;
 }

@@ -22,9 +22,14 @@ export class Validator {
   private config: ValidateConfig = { kind: 'config', templates: {}, plugins: [] };
   private configSent = false;
 
+  /**
+   * `debounceMs`: a pause in typing to wait for before validating. None by default: the worker
+   * re-reads only what an edit changed (a few ms) and itself skips texts a newer one replaced
+   * while it was busy, so waiting would only delay the diagnostics.
+   */
   constructor(
     private readonly onResult: (result: ValidationResult) => void,
-    private readonly debounceMs = 15,
+    private readonly debounceMs = 0,
   ) {}
 
   private ensure(): Worker {
@@ -54,7 +59,7 @@ export class Validator {
     this.configSent = false;
   }
 
-  /** Validates `text` after a short pause in typing (`immediate` skips the pause). */
+  /** Validates `text`, after the pause in typing if one is set (`immediate` skips it). */
   validate(text: string, file: string, immediate = false): void {
     clearTimeout(this.timer);
     const send = (): void => {
@@ -68,7 +73,7 @@ export class Validator {
       const req: ValidateRequest = { kind: 'validate', id, text, file };
       worker.postMessage(req);
     };
-    if (immediate) send();
+    if (immediate || this.debounceMs <= 0) send();
     else this.timer = setTimeout(send, this.debounceMs);
   }
 

@@ -49,7 +49,7 @@ export function fastLoadYaml(
  * for `exceedsBlockDepth`. Each block level takes at least one more column, or two for a compact
  * `- `/`? `, so nesting stays shallow while every line's content starts at a low column.
  */
-function mayNestDeep(text: string, max: number): boolean {
+export function mayNestDeep(text: string, max: number): boolean {
   const limit = 2 * max;
   let start = 0;
   const n = text.length;

@@ -20,28 +20,13 @@ export function locate(
   path: readonly (string | number)[],
   options: { key?: boolean; within?: { offset: number; length: number } } = {},
 ): Location {
-  let base: Origin | undefined;
-  let baseDepth = 0;
-  let value: unknown = root;
-  for (let i = 0; i <= path.length; i++) {
-    if (value === null || typeof value !== 'object') break;
-    // For a key, the base must be the collection holding it, not the value's own node.
-    if (i === path.length && options.key) break;
-    const own = origins.get(value);
-    if (own) {
-      base = own;
-      baseDepth = i;
-    }
-    if (i === path.length) break;
-    const seg = path[i]!;
-    const keyed = origins.getKey(value, seg);
-    if (keyed) {
-      base = keyed;
-      baseDepth = i;
-    }
-    value = (value as Record<string | number, unknown>)[seg];
-  }
+  const { base, baseDepth } = baseOf(root, origins, path, options.key === true);
   if (!base) return { source: fallback, span: spanOf(fallback, 0, 0) };
+  const shift = base.shift ?? 0;
+  const rangeOf = (n: Node | undefined): [number, number] | undefined => {
+    const r = nodeRange(n);
+    return r && shift !== 0 ? [r[0] + shift, r[1] + shift] : r;
+  };
 
   // Walk the YAML nodes from the base collection along the rest of the path.
   let node: Node = base.node;
@@ -70,38 +55,79 @@ export function locate(
   const source = base.source;
   if (!reached) {
     // Missing field: point at the key of the deepest parent that exists.
-    const r = nodeRange(lastKeyNode ?? node);
+    const r = rangeOf(lastKeyNode ?? node);
     return { source, span: r ? spanOf(source, r[0], r[1]) : spanOf(source, 0, 0) };
   }
   // An empty value (`name:` with nothing after it) has no text of its own: point at its key.
   const empty = isScalar(node) && node.range != null && node.range[0] === node.range[1];
   if ((options.key || empty) && keyNode) {
-    const r = nodeRange(keyNode)!;
+    const r = rangeOf(keyNode)!;
     return { source, span: spanOf(source, r[0], r[1]) };
   }
   if (options.within && isScalar(node)) {
-    const inner = scalarInnerOffset(source, node, options.within.offset);
+    const inner = scalarInnerOffset(source, node, shift, options.within.offset);
     if (inner !== undefined) {
       let end =
-        scalarInnerOffset(source, node, options.within.offset + Math.max(1, options.within.length)) ??
+        scalarInnerOffset(source, node, shift, options.within.offset + Math.max(1, options.within.length)) ??
         inner + 1;
       // A range reaching the end of a block scalar's value (its final newline) stays in the scalar.
-      const valueEnd = node.range?.[1];
+      const valueEnd = node.range ? node.range[1] + shift : undefined;
       if (valueEnd !== undefined && end > valueEnd) end = Math.max(valueEnd, inner + 1);
       return { source, span: spanOf(source, inner, Math.max(end, inner + 1)) };
     }
   }
-  const r = nodeRange(node);
+  const r = rangeOf(node);
   return { source, span: r ? spanOf(source, r[0], r[1]) : spanOf(source, 0, 0) };
+}
+
+/**
+ * The collection a path is located from: the origin of the deepest value on the path that has
+ * one (for a key, of the collection holding it), and how many segments lead to it.
+ */
+export function baseOf(
+  root: unknown,
+  origins: Origins,
+  path: readonly (string | number)[],
+  key: boolean,
+): { base: Origin | undefined; baseDepth: number } {
+  let base: Origin | undefined;
+  let baseDepth = 0;
+  let value: unknown = root;
+  for (let i = 0; i <= path.length; i++) {
+    if (value === null || typeof value !== 'object') break;
+    // For a key, the base must be the collection holding it, not the value's own node.
+    if (i === path.length && key) break;
+    const own = origins.get(value);
+    if (own) {
+      base = own;
+      baseDepth = i;
+    }
+    if (i === path.length) break;
+    const seg = path[i]!;
+    const keyed = origins.getKey(value, seg);
+    if (keyed) {
+      base = keyed;
+      baseDepth = i;
+    }
+    value = (value as Record<string | number, unknown>)[seg];
+  }
+  return { base, baseDepth };
 }
 
 /**
  * Map an offset inside a scalar's value to an offset in the file. Exact for plain and quoted
  * scalars without escapes, and for literal block scalars; undefined otherwise.
  */
-function scalarInnerOffset(source: SourceFile, node: Scalar, offset: number): number | undefined {
+function scalarInnerOffset(
+  source: SourceFile,
+  node: Scalar,
+  shift: number,
+  offset: number,
+): number | undefined {
   const value = typeof node.value === 'string' ? node.value : String(node.value);
-  const range = node.range;
+  const range: [number, number] | undefined = node.range
+    ? [node.range[0] + shift, node.range[1] + shift]
+    : undefined;
   if (!range || offset < 0 || offset > value.length) return undefined;
   const raw = source.text.slice(range[0], range[1]);
   switch (node.type) {

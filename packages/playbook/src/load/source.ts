@@ -30,6 +30,11 @@ export interface SourceFile {
 export interface Origin {
   source: SourceFile;
   node: YAMLMap | YAMLSeq;
+  /**
+   * Added to the node's offsets: a piece of the file read on its own (incremental validation)
+   * keeps its nodes as parsed and only this changes when text before it grows or shrinks.
+   */
+  shift?: number;
 }
 
 /**
@@ -93,6 +98,28 @@ export function loadYaml(
   origins: Origins,
   limits: LoadLimits = DEFAULT_LIMITS,
 ): LoadResult {
+  return loadFragment(text, file, origins, 0, limits);
+}
+
+/** What `loadFragment` adds to a `LoadResult`: the counts the limits apply to. */
+export interface FragmentResult extends LoadResult {
+  /** Nodes built (aliases expanded), as counted against `maxNodes`. */
+  nodes: number;
+  /** Aliases met, as counted against `maxAliasExpansions`. */
+  aliases: number;
+}
+
+/**
+ * `loadYaml` for a piece of a document read on its own, whose root sits `depth` levels deep in
+ * the whole document (so the depth limit applies as it would there).
+ */
+export function loadFragment(
+  text: string,
+  file: string,
+  origins: Origins,
+  depth: number,
+  limits: LoadLimits = DEFAULT_LIMITS,
+): FragmentResult {
   // Line starts are computed only when a diagnostic needs a position (see spanOf).
   const source: SourceFile = { file, text, doc: undefined };
   const issues: Issue[] = [];
@@ -102,12 +129,12 @@ export function loadYaml(
       at: { offset: 0, endOffset: 0 },
       args: { size: text.length, max: limits.maxChars },
     });
-    return { source, value: undefined, issues };
+    return { source, value: undefined, issues, nodes: 0, aliases: 0 };
   }
   if (text.includes('\u0000')) {
     const offset = text.indexOf('\u0000');
     issues.push({ code: 'binary-file', at: { offset, endOffset: offset + 1 }, args: {} });
-    return { source, value: undefined, issues };
+    return { source, value: undefined, issues, nodes: 0, aliases: 0 };
   }
   const tooDeep = exceedsFlowDepth(text, limits.maxDepth) ?? exceedsBlockDepth(text, limits.maxDepth);
   if (tooDeep !== undefined) {
@@ -116,7 +143,7 @@ export function loadYaml(
       at: { offset: tooDeep, endOffset: tooDeep + 1 },
       args: { max: limits.maxDepth },
     });
-    return { source, value: undefined, issues };
+    return { source, value: undefined, issues, nodes: 0, aliases: 0 };
   }
   let doc: Document.Parsed;
   try {
@@ -129,7 +156,7 @@ export function loadYaml(
     // The parser recurses on nesting it cannot see coming (block nesting); a stack overflow is
     // reported, not thrown.
     issues.push({ code: 'yaml-too-deep', at: { offset: 0, endOffset: 0 }, args: { max: limits.maxDepth } });
-    return { source, value: undefined, issues };
+    return { source, value: undefined, issues, nodes: 0, aliases: 0 };
   }
   source.doc = doc;
   // One mistake often derails the parser for the rest of the file, repeating the same complaint:
@@ -152,10 +179,16 @@ export function loadYaml(
     issues.push(issue);
     if (issues.length >= MAX_SYNTAX_ERRORS) break;
   }
-  if (doc.errors.length > 0) return { source, value: undefined, issues };
+  if (doc.errors.length > 0) return { source, value: undefined, issues, nodes: 0, aliases: 0 };
   const builder = new ValueBuilder(source, origins, limits, issues);
-  const value = builder.build(doc.contents as Node | null, 0);
-  return { source, value: builder.aborted || builder.broken ? undefined : value, issues };
+  const value = builder.build(doc.contents as Node | null, depth);
+  return {
+    source,
+    value: builder.aborted || builder.broken ? undefined : value,
+    issues,
+    nodes: builder.nodes,
+    aliases: builder.aliases,
+  };
 }
 
 /** YAML errors reported per file; later ones are mostly consequences of the first. */
@@ -322,7 +355,7 @@ export function exceedsFlowDepth(text: string, max: number): number | undefined 
  * V8 outright: estimate the nesting from indentation first, and refuse twice the limit. Returns
  * the offset of the first line deeper than `max`.
  */
-function exceedsBlockDepth(text: string, max: number): number | undefined {
+export function exceedsBlockDepth(text: string, max: number): number | undefined {
   const stack: number[] = [];
   let deepest = -1;
   let scalarIndent = -1; // inside a block scalar (`|`, `>`) started on a line of this indentation
@@ -366,9 +399,9 @@ class ValueBuilder {
   aborted = false;
   /** A problem that makes the value meaningless (an alias to nothing): no schema checks. */
   broken = false;
-  private nodes = 0;
+  nodes = 0;
+  aliases = 0;
   private expanding: Node | undefined;
-  private aliases = 0;
 
   constructor(
     private readonly source: SourceFile,

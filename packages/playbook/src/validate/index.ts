@@ -1,6 +1,7 @@
 import { type Diagnostic, sortDiagnostics } from '../diagnostics.js';
 import type { ResolvedPlaybook } from '../schema/playbook.js';
 import { toDiagnostic } from './diagnose.js';
+import type { Issue } from './issue.js';
 import { checkPlugins, type PluginCatalogue } from './plugins.js';
 import { type PlaybookHost, type Resolution, resolvePlaybook } from './resolve.js';
 import { checkSchema } from './schema-check.js';
@@ -51,19 +52,42 @@ export function validatePlaybookText(
     const result = validateResolution(fast, file, options);
     if (result.diagnostics.length === 0) return result;
   }
+  return validatePlaybookTextFully(text, file, options);
+}
+
+/**
+ * `validatePlaybookText` without trying the fast path first: the same result (the fast path only
+ * ever returns what this would), sooner when the text is known to have a problem.
+ */
+export function validatePlaybookTextFully(
+  text: string,
+  file: string,
+  options: ValidateOptions = {},
+): ValidateResult {
   return validateResolution(resolvePlaybook(file, text, options.host), file, options);
 }
 
 function validateResolution(resolution: Resolution, file: string, options: ValidateOptions): ValidateResult {
+  return finishValidation(resolution, file, checkResolution(resolution, options));
+}
+
+/** The problems found beyond loading and resolving, at paths of the resolved playbook. */
+export function checkResolution(resolution: Resolution, options: ValidateOptions): Issue[] {
+  const { value } = resolution;
+  if (!value) return [];
+  return [
+    ...resolution.issues,
+    ...checkSchema(value),
+    ...checkSemantics(value, resolution.params),
+    ...(options.plugins ? checkPlugins(value, options.plugins) : []),
+  ];
+}
+
+/** Place and word the issues, and put the result together. */
+export function finishValidation(resolution: Resolution, file: string, issues: Issue[]): ValidateResult {
   const { value, origins, root } = resolution;
   const diagnostics = [...resolution.diagnostics];
   if (value) {
-    const issues = [
-      ...resolution.issues,
-      ...checkSchema(value),
-      ...checkSemantics(value, resolution.params),
-      ...(options.plugins ? checkPlugins(value, options.plugins) : []),
-    ];
     for (const issue of issues) diagnostics.push(toDiagnostic(issue, { source: root, root: value, origins }));
   }
   const sources = new Map([...resolution.sources].map(([path, s]) => [path, s.text]));

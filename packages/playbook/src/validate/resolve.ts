@@ -73,8 +73,27 @@ export function resolvePlaybook(
   }
 }
 
-function resolveWith(file: string, text: string, host: PlaybookHost | undefined, fast: boolean): Resolution {
-  const origins = new Origins();
+/**
+ * `resolvePlaybook` for a playbook already read (with origins recorded in `origins`): follows
+ * `extends` and fills in params exactly as `resolvePlaybook` does after reading the text.
+ */
+export function resolveLoaded(
+  file: string,
+  root: { source: SourceFile; value: unknown },
+  origins: Origins,
+  host: PlaybookHost | undefined,
+): Resolution {
+  return resolveWith(file, root.source.text, host, false, { ...root, origins });
+}
+
+function resolveWith(
+  file: string,
+  text: string,
+  host: PlaybookHost | undefined,
+  fast: boolean,
+  loaded?: { source: SourceFile; value: unknown; origins: Origins },
+): Resolution {
+  const origins = loaded?.origins ?? new Origins();
   const sources = new Map<string, SourceFile>();
   const diagnostics: Diagnostic[] = [];
   const issues: Issue[] = [];
@@ -94,7 +113,13 @@ function resolveWith(file: string, text: string, host: PlaybookHost | undefined,
     return loaded;
   };
 
-  const rootLoad = read(file, text);
+  let rootLoad: { source: SourceFile; value: unknown };
+  if (loaded) {
+    sources.set(file, loaded.source);
+    rootLoad = loaded;
+  } else {
+    rootLoad = read(file, text);
+  }
   const root = rootLoad.source;
   const result: Resolution = { value: undefined, params: {}, diagnostics, issues, origins, root, sources };
   if (rootLoad.value === undefined) return result;
