@@ -1,4 +1,5 @@
 import { CST, Parser } from 'yaml';
+import { keepCst } from './cst-cache.js';
 import { DEFAULT_LIMITS, type LoadLimits } from './limits.js';
 import { exceedsFlowDepth, FORBIDDEN_KEYS } from './source.js';
 
@@ -16,12 +17,17 @@ export function fastLoadYaml(
   if (text.length > limits.maxChars || text.includes('\u0000')) return undefined;
   if (exceedsFlowDepth(text, limits.maxDepth) !== undefined) return undefined;
   if (mayNestDeep(text, limits.maxDepth)) return undefined;
+  const tokens: CST.Token[] = [];
+  const stream = new Parser().parse(text);
   try {
     let doc: CST.Document | undefined;
-    for (const token of new Parser().parse(text)) {
+    let refused = false;
+    for (const token of stream) {
+      tokens.push(token);
+      if (refused) continue;
       switch (token.type) {
         case 'document':
-          if (doc) return undefined;
+          if (doc) refused = true;
           doc = token;
           break;
         case 'space':
@@ -30,10 +36,13 @@ export function fastLoadYaml(
           break;
         default:
           // Directives, `...`, errors, a byte order mark.
-          return undefined;
+          refused = true;
       }
     }
-    if (!doc) return undefined;
+    // the full way reads this text next, whether refused here or for a diagnostic: it composes
+    // these tokens rather than tokenising the text again
+    keepCst(text, tokens);
+    if (refused || !doc) return undefined;
     const builder = new Builder(limits);
     if (!builder.docStart(doc)) return undefined;
     const value = doc.value ? builder.build(doc.value, 0) : null;

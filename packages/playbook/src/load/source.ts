@@ -8,7 +8,6 @@ import {
   isSeq,
   type Node,
   type Pair,
-  parseDocument,
   Scalar,
   visit,
   type YAMLError,
@@ -17,6 +16,7 @@ import {
 } from 'yaml';
 import type { Span } from '../diagnostics.js';
 import type { Issue } from '../validate/issue.js';
+import { parseDocumentOnce } from './cst-cache.js';
 import { DEFAULT_LIMITS, type LoadLimits } from './limits.js';
 
 /** One YAML file, parsed, with what is needed to point back into it. */
@@ -147,7 +147,7 @@ export function loadFragment(
   }
   let doc: Document.Parsed;
   try {
-    doc = parseDocument(text, {
+    doc = parseDocumentOnce(text, {
       uniqueKeys: true,
       prettyErrors: false,
       keepSourceTokens: false,
