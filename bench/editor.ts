@@ -15,9 +15,11 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
+import { benchArgs } from './args.js';
 import { generatePlaybook } from './generate-playbook.js';
 
 const { values } = parseArgs({
+  args: benchArgs(),
   options: {
     steps: { type: 'string', default: '500' },
     runs: { type: 'string', default: '9' },

@@ -15,6 +15,7 @@ import { MemoryEffects, MemoryScheduler, MemoryStore, Runtime, systemClock } fro
 import { loadPlaybook } from '@kith/engine/testing';
 import { createApp, MemoryControlStore, SecretBox, type ServerDeps } from '@kith/server';
 import { Hono } from 'hono';
+import { benchArgs } from './args.js';
 
 /** The part of autocannon's programmatic API used here (it ships no types). */
 interface Result {
@@ -42,6 +43,7 @@ type Autocannon = (opts: {
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 const { values } = parseArgs({
+  args: benchArgs(),
   options: {
     connections: { type: 'string', default: '10' },
     duration: { type: 'string', default: '20' },

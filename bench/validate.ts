@@ -6,9 +6,11 @@
 import { parseArgs } from 'node:util';
 import { IncrementalValidator, validatePlaybookText } from '@kith/playbook';
 import { parse } from 'yaml';
+import { benchArgs } from './args.js';
 import { generatePlaybook } from './generate-playbook.js';
 
 const { values } = parseArgs({
+  args: benchArgs(),
   options: { steps: { type: 'string', default: '1000' }, runs: { type: 'string', default: '30' } },
 });
 const steps = Number(values.steps);
