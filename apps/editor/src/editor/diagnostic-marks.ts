@@ -40,3 +40,13 @@ export function marksOf(
   }
   return marks;
 }
+
+/**
+ * `next`, or `previous` when they mark the same cards the same way: the board re-renders when its
+ * `marks` property is a new object, and most keystrokes change no card's mark.
+ */
+export function sameMarks(previous: Map<string, Mark>, next: Map<string, Mark>): Map<string, Mark> {
+  if (previous.size !== next.size) return next;
+  for (const [k, v] of next) if (previous.get(k) !== v) return next;
+  return previous;
+}

@@ -36,7 +36,10 @@ import {
 import { buildPalette, type CatalogueEntry, type PaletteItem, refNamesOf } from '../model/palette.js';
 import { findById, type Schema } from '../model/schema.js';
 import { parseYaml } from '../model/yaml-text.js';
-import { type Mark, marksOf, targetOf } from './diagnostic-marks.js';
+import { type Mark, marksOf, sameMarks, targetOf } from './diagnostic-marks.js';
+
+/** How long typing in the YAML view pauses before the board follows. */
+const BOARD_PAUSE_MS = 300;
 
 type SaveState = 'clean' | 'dirty' | 'saving' | 'saved' | 'conflict' | 'failed';
 
@@ -335,10 +338,11 @@ export class KithPlaybookEditor extends LitElement {
   private setText(text: string, from: 'load' | 'board' | 'yaml'): void {
     this.text = text;
     if (from !== 'load') this.saveState = text === this.savedText ? 'clean' : 'dirty';
-    // Board edits re-read the board at once. Typing in the YAML re-reads it once the diagnostics
-    // for the new text are in (they must not wait behind a board render), or after a pause.
+    // Board edits re-read the board at once. Typing in the YAML re-reads it after a pause in
+    // the typing: re-reading (a whole YAML parse and a board render, tens of ms on 500 steps)
+    // after every keystroke would hold back the next keystrokes and their diagnostics.
     clearTimeout(this.boardTimer);
-    if (from === 'yaml') this.boardTimer = setTimeout(() => this.refreshBoard(), 400);
+    if (from === 'yaml') this.boardTimer = setTimeout(() => this.refreshBoard(), BOARD_PAUSE_MS);
     else this.refreshBoard();
     this.validator.validate(text, this.file, from !== 'yaml');
   }
@@ -350,7 +354,7 @@ export class KithPlaybookEditor extends LitElement {
     const own = readBoard(doc);
     this.template = extendsSpec(doc);
     this.model = this.template && this.resolved ? mergedBoard(own, this.resolved) : own;
-    this.marks = marksOf(this.model, this.diagnostics, this.file);
+    this.marks = sameMarks(this.marks, marksOf(this.model, this.diagnostics, this.file));
     const sections =
       this.template && isRecord(this.resolved) ? sectionsFromValue(this.resolved) : sectionsOf(doc);
     const key = JSON.stringify(sections);
@@ -383,13 +387,7 @@ export class KithPlaybookEditor extends LitElement {
     const templateChanged = r.resolved !== undefined && this.template !== undefined;
     if (r.resolved !== undefined) this.resolved = r.resolved;
     if (templateChanged) this.refreshBoard();
-    else if (this.model) this.marks = marksOf(this.model, r.diagnostics, this.file);
-    if (this.boardTimer !== undefined) {
-      clearTimeout(this.boardTimer);
-      this.boardTimer = undefined;
-      // Let the diagnostics paint first, then bring the board up to date with the text.
-      requestAnimationFrame(() => setTimeout(() => this.refreshBoard(), 0));
-    }
+    else if (this.model) this.marks = sameMarks(this.marks, marksOf(this.model, r.diagnostics, this.file));
     this.dispatchEvent(
       new CustomEvent('kith-validated', { detail: { ms: r.ms, count: r.diagnostics.length } }),
     );
