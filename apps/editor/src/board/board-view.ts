@@ -4,8 +4,9 @@
  * operator asked for (events), the playbook editor applies it to the YAML.
  */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { LangController, t } from '../i18n/index.js';
+import { getLang, LangController, t } from '../i18n/index.js';
 import type { BoardModel, BranchNode, JourneyNode, StageNode, StepNode } from '../model/board.js';
 import type { Path } from '../model/yaml-text.js';
 
@@ -299,7 +300,7 @@ export class KithBoard extends LitElement {
               this.dropHint === `${stage.journeysPath.join('.')}:${i}`
                 ? html`<li class="drop-hint" aria-hidden="true"></li>`
                 : nothing
-            }${this.renderJourney(j)}`,
+            }${guard(this.journeyInputs(j), () => this.renderJourney(j))}`,
         )}
         ${
           this.dropHint === `${stage.journeysPath.join('.')}:${stage.journeys.length}`
@@ -308,6 +309,19 @@ export class KithBoard extends LitElement {
         }
       </ol>
     </section>`;
+  }
+
+  /**
+   * What a journey's card shows besides the journey itself: its marks, the selection inside it,
+   * a drag in progress, the language. Unchanged, the card is not rendered again — a keystroke's
+   * diagnostics re-render the cards they mark, not the 500 steps around them.
+   */
+  private journeyInputs(j: JourneyNode): unknown[] {
+    const prefix = `${j.pointer}/`;
+    let marks = this.marks.get(j.pointer) ?? '';
+    for (const [p, m] of this.marks) if (p.startsWith(prefix)) marks += `|${p}=${m}`;
+    const selected = this.selected === j.pointer || this.selected.startsWith(prefix) ? this.selected : '';
+    return [j, marks, selected, this.dropHint, getLang()];
   }
 
   private renderJourney(j: JourneyNode): TemplateResult {
