@@ -1,11 +1,15 @@
-// bench/throughput: events/s end to end (API inbox → event job → a 3-step journey → outbox →
-// effect job → delivered) on 2 worker processes, against bare BullMQ no-op jobs/s on 2 processes
+// bench/throughput: events/s end to end (API inbox → a drain job running a batch of events → a
+// 3-step journey → outbox row claimed at commit → delivered by that worker; the relay and effect
+// jobs only for retries) on 2 worker processes, against bare BullMQ no-op jobs/s on 2 processes
 // over the same Redis, measured in the same run. Both sides are preloaded with the queue paused,
-// then timed from resume to the last job done.
+// then timed from resume to the last job done. CPU time (from /proc: the worker processes, Redis,
+// and the PostgreSQL backends of the run's database) is reported per 1,000 events or jobs, which a
+// shared machine disturbs less than the wall-clock rates.
 //   pnpm --filter @kith/bench throughput [--events 10000] [--tenants 10] [--concurrency 32] [--async-commit]
 // Needs PostgreSQL (KITH_TEST_PG, default postgres://postgres@127.0.0.1:5432) and Redis
 // (KITH_REDIS_URL, default redis://127.0.0.1:6379); it uses its own database and key prefix.
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MemoryEffects, Runtime, systemClock } from '@kith/engine';
 import { loadPlaybook } from '@kith/engine/testing';
@@ -59,6 +63,50 @@ stages:
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ: 100 on Linux). */
+const TICKS_PER_S = 100;
+
+/**
+ * CPU time (user + system, ms) each process has used so far, from /proc (Linux; 0 elsewhere or
+ * for a process gone). The machine is shared: CPU time per event is steadier than wall time.
+ */
+function cpuMs(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_S);
+    } catch {
+      out.set(pid, 0);
+    }
+  }
+  return out;
+}
+
+/** CPU ms used between two readings, summed (a process first seen later counts from 0). */
+function cpuSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, t] of after) ms += t - (before.get(pid) ?? 0);
+  return ms;
+}
+
+async function redisPid(redis: Redis): Promise<number[]> {
+  const info = await redis.info('server');
+  const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+  return Number.isInteger(pid) ? [pid] : [];
+}
+
+/** What a side cost: wall rate, and CPU ms per 1,000 events or jobs by process group. */
+interface Run {
+  rate: number;
+  cpu: Record<string, number>;
+}
+
+function perThousand(ms: number, n: number): number {
+  return (ms * 1000) / n;
+}
+
 async function until(check: () => boolean, what: string, timeoutMs = 600_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -67,7 +115,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 600_000): P
   }
 }
 
-async function bareBullmq(events: number, concurrency: number, prefix: string): Promise<number> {
+async function bareBullmq(events: number, concurrency: number, prefix: string): Promise<Run> {
   const { spawn } = await import('node:child_process');
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   const queue = new Queue('noop', { connection: redis, prefix });
@@ -101,15 +149,23 @@ async function bareBullmq(events: number, concurrency: number, prefix: string): 
     return { p, ready };
   });
   await Promise.all(procs.map((x) => x.ready));
+  const workerPids = procs.flatMap(({ p }) => (p.pid === undefined ? [] : [p.pid]));
+  const redisPids = await redisPid(redis);
+  const before = cpuMs([...workerPids, ...redisPids]);
   const t0 = performance.now();
   await queue.resume();
   await until(() => done[0]! + done[1]! >= events, 'bare BullMQ');
   const seconds = (performance.now() - t0) / 1000;
+  const after = cpuMs([...workerPids, ...redisPids]);
+  const cpu = {
+    workers: perThousand(cpuSpent(before, new Map(workerPids.map((p) => [p, after.get(p) ?? 0]))), events),
+    redis: perThousand(cpuSpent(before, new Map(redisPids.map((p) => [p, after.get(p) ?? 0]))), events),
+  };
   for (const { p } of procs) p.kill('SIGTERM');
   await queue.obliterate({ force: true });
   await queue.close();
   await redis.quit();
-  return events / seconds;
+  return { rate: events / seconds, cpu };
 }
 
 async function kith(
@@ -118,7 +174,7 @@ async function kith(
   concurrency: number,
   prefix: string,
   asyncCommit: boolean,
-): Promise<{ rate: number; dropDb: () => Promise<void> }> {
+): Promise<Run & { dropDb: () => Promise<void> }> {
   const db = `kith_throughput_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   const admin = pgSqlFromUrl(`${PG}/test`);
   await admin.query(`CREATE DATABASE ${db}`);
@@ -158,10 +214,22 @@ async function kith(
     CHANNEL: 'none',
   });
   await Promise.all([cluster.start('a'), cluster.start('b')]);
+  const workerPids = cluster.pids();
+  const redisPids = await redisPid(redis);
+  const backends = async () =>
+    (await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [db])).map(
+      (r) => Number(r.pid),
+    );
+  const before = cpuMs([...workerPids, ...redisPids, ...(await backends())]);
   const t0 = performance.now();
   await events_.resume();
   await until(() => cluster.total('effects', 'delivered') >= events, 'Kith');
   const seconds = (performance.now() - t0) / 1000;
+  const pgPids = await backends();
+  const after = cpuMs([...workerPids, ...redisPids, ...pgPids]);
+  const part = (pids: number[]) =>
+    perThousand(cpuSpent(before, new Map(pids.map((p) => [p, after.get(p) ?? 0]))), events);
+  const cpu = { workers: part(workerPids), redis: part(redisPids), postgres: part(pgPids) };
   await cluster.stop();
   await api.close();
   await new Queue('kith-effects', { connection: redis, prefix })
@@ -172,7 +240,7 @@ async function kith(
   await scheduler.close();
   await redis.quit();
   await store.close();
-  return { rate: events / seconds, dropDb };
+  return { rate: events / seconds, cpu, dropDb };
 }
 
 async function main(): Promise<void> {
@@ -191,12 +259,18 @@ async function main(): Promise<void> {
   console.log(
     `throughput: ${events} events, ${values.tenants} tenants, 2 worker processes × concurrency ${concurrency}, synchronous_commit ${values['async-commit'] ? 'off' : 'on'}`,
   );
+  const cpuText = (cpu: Record<string, number>) =>
+    `CPU ms per 1,000: ${Object.entries(cpu)
+      .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+      .join(', ')}, total ${Object.values(cpu)
+      .reduce((a, b) => a + b, 0)
+      .toFixed(0)}`;
   const bare = await bareBullmq(events, concurrency, `${prefix}-bare`);
-  console.log(`  bare BullMQ no-op jobs:        ${bare.toFixed(0)} jobs/s`);
+  console.log(`  bare BullMQ no-op jobs:        ${bare.rate.toFixed(0)} jobs/s (${cpuText(bare.cpu)})`);
   const k = await kith(events, Number(values.tenants), concurrency, prefix, values['async-commit']);
   await k.dropDb();
-  console.log(`  Kith events, 3-step journey:  ${k.rate.toFixed(0)} events/s`);
-  console.log(`  ratio: ${(k.rate / bare).toFixed(3)}`);
+  console.log(`  Kith events, 3-step journey:  ${k.rate.toFixed(0)} events/s (${cpuText(k.cpu)})`);
+  console.log(`  ratio: ${(k.rate / bare.rate).toFixed(3)}`);
   process.exit(0);
 }
 

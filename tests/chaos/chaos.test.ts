@@ -171,7 +171,17 @@ it(
     const expected = new Set(Array.from({ length: MEMBERS }, (_, i) => `m${i}`));
     // Leave time to stop the workers and count before the test's own timeout.
     const deadline = started + TIMEOUT_MS - 30_000;
-    while (receiver.messages.size < MEMBERS && Date.now() < deadline) {
+    // Every message in, and every outbox row settled: effects a killed worker had sent but not yet
+    // recorded stay claimed until their claim times out, then go out again (a repeat, same key).
+    const unsettled = async () =>
+      Number(
+        (
+          await store.sql.query<{ n: string }>(
+            "SELECT count(*) AS n FROM kith_outbox WHERE status = 'pending'",
+          )
+        )[0]?.n ?? 0,
+      );
+    while ((receiver.messages.size < MEMBERS || (await unsettled()) > 0) && Date.now() < deadline) {
       await sleep(1000);
       progress(
         `${receiver.messages.size} messages; events ${cluster.total('events', 'ingested')}, timers ${cluster.total('timers', 'fired')}, effects ${cluster.total('effects', 'delivered')}, enqueued ${cluster.total('relay', 'effectsEnqueued')}`,

@@ -64,6 +64,13 @@ export class Cluster {
     });
   }
 
+  /** Process ids of the workers running now (benchmarks read their CPU time). */
+  pids(): number[] {
+    return [...this.procs.values()]
+      .filter((p) => p.exitCode === null && p.signalCode === null && p.pid !== undefined)
+      .map((p) => p.pid!);
+  }
+
   /** kill -9, as the OOM killer or a pulled plug would. */
   async kill(name: string): Promise<void> {
     const p = this.procs.get(name);

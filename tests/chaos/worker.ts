@@ -2,7 +2,8 @@
  * One worker process of the chaos test (and of bench/throughput.ts): the host a `kith worker`
  * would be — SqlStore on PostgreSQL, BullScheduler and rate limits on Redis, the sandbox channel
  * posting to a local receiver instead of its in-memory provider — running `startWorkers` until SIGTERM. It reports its counters to
- * the parent over IPC every 200 ms.
+ * the parent over IPC every 200 ms. `EVENT_BATCH` sets the events per drain job and
+ * `INLINE_EFFECTS=off` sends every effect through the relay and an effect job (to compare runs).
  */
 import { sandboxChannel } from '@kith/channel-sandbox';
 import { type DeliveryResult, type Effect, type Effects, Runtime, systemClock } from '@kith/engine';
@@ -24,8 +25,12 @@ const receiver = process.env.CHANNEL === 'none' ? 'http://127.0.0.1:9' : env('RE
 const tenants = env('TENANTS').split(',');
 const concurrency = Number(process.env.CONCURRENCY ?? '32');
 const lockDurationMs = Number(process.env.LOCK_MS ?? '30000');
+/** Events per drain job (`startWorkers`' `eventBatch`); unset: its default. */
+const eventBatch = process.env.EVENT_BATCH === undefined ? undefined : Number(process.env.EVENT_BATCH);
 
-const store = await createSqlStore({ url: databaseUrl });
+// Effects a killed worker had claimed (at commit, or from the relay) wait this long before another
+// worker takes them: twice the job lock, well above a send to the local receiver.
+const store = await createSqlStore({ url: databaseUrl }, { claimTimeoutMs: 2 * lockDurationMs });
 const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
 redis.on('error', () => {});
 const scheduler = new BullScheduler({ connection: redis, prefix });
@@ -72,6 +77,9 @@ const workers = await startWorkers({
   prefix,
   concurrency,
   lockDurationMs,
+  ...(eventBatch === undefined ? {} : { eventBatch }),
+  // INLINE_EFFECTS=off: every effect through the relay and an effect job (to compare)
+  inlineEffects: process.env.INLINE_EFFECTS !== 'off',
   relay: { pollMs: 50, sweepMs: 5000 },
   log: (level, message) => process.send?.({ type: 'log', level, message }),
 });

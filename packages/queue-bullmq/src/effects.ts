@@ -21,10 +21,15 @@ export function enqueueEffects(
   return jobs.add(
     entries.map((e) => ({
       tenant: e.effect.tenant,
-      jobId: jobIdOf('x', e.effect.tenant, e.effect.key),
+      jobId: effectJobId(e.effect.tenant, e.effect.key),
       data: { tenant: e.effect.tenant, key: e.effect.key },
     })),
   );
+}
+
+/** One job id per effect: a second enqueue while its job exists is a no-op. */
+function effectJobId(tenant: string, key: string): string {
+  return jobIdOf('x', tenant, key);
 }
 
 /** What the effect workers of this process did, by outcome (see `EffectDelivery`). */
@@ -76,4 +81,107 @@ export function effectProcessor(
       throw new DelayedError();
     }
   };
+}
+
+/**
+ * Delivers the effects this process's commits claimed (`RelayStore.onCommittedEffects`) right
+ * away, without an outbox poll or an effect job: an event's message goes out from the worker that
+ * ran the event. Only a claimed effect comes here, and the claim keeps the relay from handing it
+ * out meanwhile, so it is sent by one process at a time; if this process dies first, the claim
+ * expires and the relay takes it. A failed or rate-limited delivery is settled back to pending
+ * with its due time, and its effect job is queued at once, delayed to that time, as an effect job
+ * would move itself: BullMQ starts it when the slot comes, and the relay's later enqueue of the
+ * same effect is a no-op while it waits.
+ */
+export class InlineDeliveries {
+  private queue: { tenant: string; key: string }[] = [];
+  private head = 0;
+  private running = 0;
+  private closed = false;
+  private idle: (() => void)[] = [];
+  private lastWarning = 0;
+
+  constructor(
+    private readonly runtime: Runtime,
+    /** The store's `reclaimEffect`, if it has one (see `RelayStore`). */
+    private readonly reclaim: ((tenant: string, key: string) => Promise<boolean>) | undefined,
+    private readonly jobs: FairQueue<EffectJobData>,
+    private readonly stats: EffectStats,
+    private readonly log: (level: 'warn', message: string) => void,
+    private readonly concurrency: number,
+  ) {}
+
+  push(effects: readonly { tenant: string; key: string }[]): void {
+    // after close: left claimed; the claims expire and the relay delivers them
+    if (this.closed) return;
+    this.queue.push(...effects);
+    this.pump();
+  }
+
+  private pump(): void {
+    while (this.running < this.concurrency && this.head < this.queue.length) {
+      const next = this.queue[this.head++]!;
+      if (this.head > 1024 && this.head * 2 > this.queue.length) {
+        this.queue = this.queue.slice(this.head);
+        this.head = 0;
+      }
+      this.running++;
+      void this.deliver(next).finally(() => {
+        this.running--;
+        this.pump();
+        if (this.running === 0 && this.head >= this.queue.length) for (const f of this.idle.splice(0)) f();
+      });
+    }
+  }
+
+  private async deliver(e: { tenant: string; key: string }): Promise<void> {
+    let availableAt: number | null;
+    try {
+      let r = await this.runtime.deliverEffect(e.tenant, e.key);
+      // A short rate-limit pause is waited out here, as an effect job does: the slot the limiter
+      // reserved is held by this process, and a job taking it elsewhere would reserve (and waste)
+      // another, then send late. The effect is claimed again first, so the relay leaves it alone.
+      for (let n = 0; r.outcome === 'deferred' && r.availableAt !== null && n < 3; n++) {
+        const wait = r.availableAt - this.runtime.clock.now();
+        if (wait > HOLD_MS || this.reclaim === undefined) break;
+        if (!(await this.reclaim(e.tenant, e.key))) return;
+        this.stats.deferred++;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+        r = await this.runtime.deliverEffect(e.tenant, e.key);
+      }
+      this.stats[r.outcome === 'not-due' ? 'notDue' : r.outcome]++;
+      availableAt = r.availableAt;
+    } catch (error) {
+      // the store is away: the claim expires and the relay delivers it
+      this.warn(`effect ${e.key} of '${e.tenant}' not delivered now (${String(error)}); the relay will`);
+      return;
+    }
+    if (availableAt === null) return;
+    try {
+      await this.jobs.add([
+        {
+          tenant: e.tenant,
+          jobId: effectJobId(e.tenant, e.key),
+          data: { tenant: e.tenant, key: e.key },
+          delayMs: availableAt - this.runtime.clock.now(),
+        },
+      ]);
+    } catch (error) {
+      // Redis is away: the effect is pending in the outbox, and the relay enqueues it when due
+      this.warn(`effect ${e.key} of '${e.tenant}' waits for the relay (${String(error)})`);
+    }
+  }
+
+  private warn(message: string): void {
+    if (Date.now() - this.lastWarning < 10_000) return;
+    this.lastWarning = Date.now();
+    this.log('warn', message);
+  }
+
+  /** Delivers what is queued, then takes no more. */
+  async close(): Promise<void> {
+    if (this.running > 0 || this.head < this.queue.length)
+      await new Promise<void>((resolve) => this.idle.push(resolve));
+    this.closed = true;
+  }
 }

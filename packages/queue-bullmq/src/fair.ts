@@ -41,6 +41,8 @@ export interface FairJob<T> {
   tenant: string;
   jobId: string;
   data: T;
+  /** Not to run before this many milliseconds from now. */
+  delayMs?: number;
 }
 
 function digest(s: string): string {
@@ -95,7 +97,12 @@ export class FairQueue<T> {
       .map(({ j, rank }) => ({
         name: this.name,
         data: j.data,
-        opts: { ...this.options, jobId: j.jobId, priority: rank },
+        opts: {
+          ...this.options,
+          jobId: j.jobId,
+          priority: rank,
+          ...(j.delayMs !== undefined && j.delayMs > 0 ? { delay: j.delayMs } : {}),
+        },
       }));
     // BullMQ derives the name type from T through a conditional type that TypeScript cannot
     // resolve for a generic T; the jobs are exactly { name, data: T, opts }.

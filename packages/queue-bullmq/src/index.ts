@@ -7,9 +7,16 @@ export {
   type IngestResult,
 } from './events.js';
 export { type FairJob, FairQueue, jobIdOf, MAX_PRIORITY } from './fair.js';
-export { type EventInbox, type InboundEvent, type InboundRef, MemoryEventInbox } from './inbox.js';
+export {
+  type EventInbox,
+  type InboundClaim,
+  type InboundEvent,
+  type InboundRef,
+  MemoryEventInbox,
+} from './inbox.js';
 export {
   DEFAULT_PREFIX,
+  type DrainJobData,
   EFFECTS_QUEUE,
   type EffectJobData,
   EVENTS_QUEUE,

@@ -4,10 +4,15 @@ export const EVENTS_QUEUE = 'kith-events';
 export const EFFECTS_QUEUE = 'kith-effects';
 export const DEFAULT_PREFIX = 'kith';
 
-/** What an event job carries: the inbox holds the payload. */
+/** What a per-event job carries (queued by an older API): the inbox holds the payload. */
 export interface EventJobData {
   tenant: string;
   id: string;
+}
+
+/** What a drain job carries: the tenant whose saved events it runs, a batch at a time. */
+export interface DrainJobData {
+  tenant: string;
 }
 
 /** What an effect job carries: the outbox holds the effect, its attempts and its status. */

@@ -1,10 +1,10 @@
 import type { OutboxEntry } from '@kith/engine';
 import type { Redis } from 'ioredis';
 import { enqueueEffects } from './effects.js';
-import { enqueueEvents } from './events.js';
+import type { EventDrains } from './events.js';
 import type { FairQueue } from './fair.js';
 import type { EventInbox } from './inbox.js';
-import type { EffectJobData, EventJobData } from './jobs.js';
+import type { EffectJobData } from './jobs.js';
 import { errorText, type WorkerLog } from './log.js';
 import { redisRunId } from './redis.js';
 
@@ -19,6 +19,17 @@ export interface RelayStore {
   requeueClaimed?(): Promise<number>;
   /** Tenants with a published playbook (SqlStore): whose timers to set again after a Redis loss. */
   publishedTenants?(): Promise<string[]>;
+  /**
+   * Makes the store claim, at commit, the effects that are due already and hand them over once
+   * committed (SqlStore): the worker delivers them at once, not through the relay and an effect
+   * job. Claims the process does not settle expire and go back in line. Returns the unsubscribe.
+   */
+  onCommittedEffects?(listener: (effects: { tenant: string; key: string }[]) => void): () => void;
+  /**
+   * Claims an effect that is back in line for this process, as a commit's claim (SqlStore); false
+   * if another process has it. Lets a worker wait out a short rate-limit pause itself.
+   */
+  reclaimEffect?(tenant: string, key: string): Promise<boolean>;
 }
 
 export interface RelayOptions {
@@ -28,7 +39,7 @@ export interface RelayOptions {
   batch?: number;
   /** How often saved-but-not-ingested events and claimed effects are enqueued again (default 60 s). */
   sweepMs?: number;
-  /** Events enqueued again per sweep, oldest first (default 10,000). */
+  /** Saved events looked at per sweep, oldest first: their tenants get a drain job (default 10,000). */
   sweepLimit?: number;
   /** How often Redis is asked whether it restarted (default 2 s). */
   restartCheckMs?: number;
@@ -36,6 +47,7 @@ export interface RelayOptions {
 
 export interface RelayStats {
   effectsEnqueued: number;
+  /** Drain jobs asked for by sweeps (a tenant with saved events not yet run). */
   eventsEnqueued: number;
   /** Claimed effects put back in line by sweeps (their jobs may have been lost). */
   requeued: number;
@@ -44,8 +56,9 @@ export interface RelayStats {
 
 /**
  * Keeps Redis in step with the store, which is the source of truth: claims due outbox rows and
- * enqueues a job per effect; sweeps (at start, periodically, and when Redis restarted) re-enqueue
- * saved events not yet ingested and effects claimed but never settled. Enqueueing what is already
+ * enqueues a job per effect; sweeps (at start, periodically, and when Redis restarted) ask for a
+ * drain job for every tenant with saved events not yet ingested, and re-enqueue effects claimed
+ * but never settled. Enqueueing what is already
  * queued is a no-op (deterministic job ids), and a job for a settled effect sends nothing, so
  * sweeping is always safe. Every worker process runs one; their claims skip each other's rows.
  */
@@ -68,7 +81,7 @@ export class OutboxRelay {
   constructor(
     private readonly store: RelayStore,
     private readonly inbox: EventInbox,
-    private readonly events: FairQueue<EventJobData>,
+    private readonly drains: EventDrains,
     private readonly effects: FairQueue<EffectJobData>,
     private readonly redis: Redis,
     private readonly now: () => number,
@@ -155,7 +168,7 @@ export class OutboxRelay {
   async sweep(): Promise<void> {
     if (this.store.requeueClaimed !== undefined) this.stats.requeued += await this.store.requeueClaimed();
     const refs = await this.inbox.pendingInbound(this.sweepLimit);
-    this.stats.eventsEnqueued += await enqueueEvents(this.events, refs);
+    this.stats.eventsEnqueued += await this.drains.request(refs.map((r) => r.tenant));
     this.sweepDue = false;
     this.lastSweep = Date.now();
   }

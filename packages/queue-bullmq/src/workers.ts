@@ -1,11 +1,18 @@
 import type { Runtime } from '@kith/engine';
-import { Worker } from 'bullmq';
+import { type Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { type EffectStats, effectJobs, effectProcessor, emptyEffectStats } from './effects.js';
-import { type EventStats, eventJobs, eventProcessor } from './events.js';
+import {
+  type EffectStats,
+  effectJobs,
+  effectProcessor,
+  emptyEffectStats,
+  InlineDeliveries,
+} from './effects.js';
+import { drainProcessor, EventDrains, type EventStats, eventJobs, eventProcessor } from './events.js';
 import type { EventInbox } from './inbox.js';
 import {
   DEFAULT_PREFIX,
+  type DrainJobData,
   EFFECTS_QUEUE,
   type EffectJobData,
   EVENTS_QUEUE,
@@ -18,7 +25,7 @@ import { BullScheduler } from './scheduler.js';
 import { TimerWorker } from './worker.js';
 
 export interface WorkerConcurrency {
-  /** Events ingested in parallel by this process (default 16). */
+  /** Event jobs run in parallel by this process (default 16); each runs a batch of events. */
   events?: number;
   /** Effects delivered in parallel by this process (default 16). */
   effects?: number;
@@ -41,9 +48,18 @@ export interface StartWorkersOptions {
   relay?: RelayOptions;
   /**
    * How long a job stays locked to a worker that stopped renewing it (it died): its job is then
-   * given to another worker (default 30 s; tests that kill workers use less).
+   * given to another worker (default 30 s; tests that kill workers use less). Also how long the
+   * events a drain job claimed stay claimed.
    */
   lockDurationMs?: number;
+  /** Events a drain job claims and runs together (default 200). */
+  eventBatch?: number;
+  /**
+   * Deliver the effects an event or a timer produced from the process that committed them, at once
+   * (default true, when the store can claim at commit: SqlStore). Off: every effect goes through
+   * the outbox relay and an effect job.
+   */
+  inlineEffects?: boolean;
 }
 
 export interface WorkerStats {
@@ -143,6 +159,9 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     effects: concurrencyOf(options.concurrency, 'effects'),
     timers: concurrencyOf(options.concurrency, 'timers'),
   };
+  const eventBatch = options.eventBatch ?? 200;
+  if (!Number.isInteger(eventBatch) || eventBatch < 1)
+    throw new RangeError(`startWorkers: eventBatch must be a positive integer (got ${String(eventBatch)})`);
 
   const connections: Redis[] = [];
   const open = (): Redis => {
@@ -155,6 +174,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   await checkRedisSettings(redis, log);
 
   const events = eventJobs(redis, prefix);
+  const drains = new EventDrains(events.queue, redis);
   const effects = effectJobs(redis, prefix);
   const stats: Omit<WorkerStats, 'relay'> = {
     events: { ingested: 0, duplicates: 0, missing: 0 },
@@ -174,9 +194,28 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
         log('error', `${kind} job ${job.id ?? '?'} failed for good: ${error.message}`);
     };
 
-  const eventWorker = new Worker<EventJobData>(
+  const inline =
+    (options.inlineEffects ?? true) && options.store.onCommittedEffects !== undefined
+      ? new InlineDeliveries(
+          runtime,
+          options.store.reclaimEffect?.bind(options.store),
+          effects,
+          stats.effects,
+          log,
+          concurrency.effects * 4,
+        )
+      : undefined;
+  const unsubscribe =
+    inline === undefined ? undefined : options.store.onCommittedEffects?.((e) => inline.push(e));
+
+  const drain = drainProcessor(runtime, inbox, drains, stats.events, {
+    batch: eventBatch,
+    leaseMs: options.lockDurationMs ?? 30_000,
+  });
+  const single = eventProcessor(runtime, inbox, events, stats.events, log);
+  const eventWorker = new Worker<EventJobData | DrainJobData>(
     EVENTS_QUEUE,
-    eventProcessor(runtime, inbox, events, stats.events, log),
+    (job) => (job.name === 'drain' ? drain(job as Job<DrainJobData>) : single(job as Job<EventJobData>)),
     { connection: open(), prefix, concurrency: concurrency.events, ...stall },
   );
   eventWorker.on('error', throttled(log, 'event worker'));
@@ -214,7 +253,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const relay = new OutboxRelay(
     options.store,
     inbox,
-    events,
+    drains,
     effects,
     redis,
     () => runtime.clock.now(),
@@ -245,6 +284,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
           effectWorker.close(),
           timerWorker.close(),
         ]);
+        await inline?.close();
+        unsubscribe?.();
         await Promise.allSettled([events.queue.close(), effects.queue.close()]);
         for (const c of connections) await c.quit().catch(() => c.disconnect());
         for (const r of results) if (r.status === 'rejected') log('warn', `closing: ${errorText(r.reason)}`);

@@ -7,6 +7,7 @@ import {
   createEventQueue,
   type EventQueue,
   MemoryEventInbox,
+  type StartWorkersOptions,
   startWorkers,
   type Workers,
 } from '../src/index.js';
@@ -49,7 +50,12 @@ afterEach(async () => {
 });
 
 /** One worker process: its own runtime, scheduler and connections over the shared store. */
-async function worker(store: MemoryStore, inbox: MemoryEventInbox, effects: MemoryEffects): Promise<Workers> {
+async function worker(
+  store: MemoryStore,
+  inbox: MemoryEventInbox,
+  effects: MemoryEffects,
+  options: Partial<StartWorkersOptions> = {},
+): Promise<Workers> {
   const connection = connect();
   const scheduler = new BullScheduler({ connection, prefix });
   const runtime = new Runtime({
@@ -76,6 +82,7 @@ async function worker(store: MemoryStore, inbox: MemoryEventInbox, effects: Memo
     concurrency: 4,
     log,
     relay: { pollMs: 20 },
+    ...options,
   });
   closers.push(async () => {
     await w.close();
@@ -178,6 +185,38 @@ it('enqueues saved events whose job was never added (the API lost Redis) when wo
   expect(await inbox.pendingInbound(10)).toEqual([]);
 });
 
+it('runs the events of a worker killed mid-batch once its claim expires: none lost, none applied twice', async () => {
+  const store = new MemoryStore();
+  const inbox = new MemoryEventInbox();
+  const effects = new MemoryEffects(systemClock);
+  const { playbook, params } = loadPlaybook(PLAYBOOK);
+  const dead = new Runtime({
+    store,
+    scheduler: new MemoryScheduler(),
+    clock: systemClock,
+    effects: new MemoryEffects(),
+    mechanics: [],
+  });
+  for (const t of ['acme', 'zeta']) await dead.publish(t, playbook, { version: '1', params });
+  const members = Array.from({ length: 10 }, (_, i) => `k${i}`);
+  for (const m of members)
+    await inbox.saveInbound('acme', { tenant: 'acme', id: `join-${m}`, type: 'member.joined', member: m });
+  // The dead worker claimed the whole batch, ran four events (their commits landed, their timers
+  // went with it), and was killed before it marked anything done.
+  const claim = await inbox.claimInbound('acme', 10, 600);
+  expect(claim.events.map((e) => e.id)).toEqual(members.map((m) => `join-${m}`));
+  for (const e of claim.events.slice(0, 4))
+    expect(await dead.ingest({ ...e, tenant: 'acme' })).toBe('processed');
+
+  const w = await worker(store, inbox, effects, { lockDurationMs: 600, relay: { pollMs: 20, sweepMs: 200 } });
+  await until(() => effects.messages().length === 20, 20_000);
+  for (const m of members) expect(effects.messages(m).map((x) => x.text)).toEqual(['hello', 'second']);
+  expect(effects.attempts).toHaveLength(20);
+  // the four it had run are duplicates now: not applied again, but their timers set again
+  expect(w.stats().events).toEqual({ ingested: 6, duplicates: 4, missing: 0 });
+  expect(await inbox.pendingInbound(100)).toEqual([]);
+});
+
 it('refuses a runtime without a BullScheduler and bad concurrency, saying what to do', async () => {
   const base = {
     store: new MemoryStore(),
@@ -197,6 +236,9 @@ it('refuses a runtime without a BullScheduler and bad concurrency, saying what t
   const ok = new Runtime({ store: base.store, scheduler, clock: systemClock, effects: new MemoryEffects() });
   await expect(startWorkers({ ...base, runtime: ok, concurrency: 0 })).rejects.toThrow(
     /concurrency for events must be a positive integer/,
+  );
+  await expect(startWorkers({ ...base, runtime: ok, eventBatch: 0 })).rejects.toThrow(
+    /eventBatch must be a positive integer/,
   );
   await scheduler.close();
 });

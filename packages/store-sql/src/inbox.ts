@@ -1,5 +1,5 @@
 import type { EventInput } from '@kith/engine';
-import { decJson, decText, encJson, encText } from './codec.js';
+import { decJson, decText, encJson, encText, int } from './codec.js';
 import type { SqlRunner } from './sql.js';
 
 /** An event as the API accepted it: the id is always there (given, or derived from the request). */
@@ -52,6 +52,83 @@ export class Inbox {
       'UPDATE kith_inbound SET done_at = now() WHERE tenant = $1 AND id = $2 AND done_at IS NULL',
       [encText(tenant), encText(id)],
     );
+    await this.maybePrune();
+  }
+
+  /**
+   * Claims up to `limit` of a tenant's pending events, oldest first, for `leaseMs` (database
+   * time): concurrent claimers skip each other's rows, and an event is not claimed while an
+   * earlier event of its member is pending outside this claim (claimed by another worker, or
+   * locked by a concurrent claim), so each member's events run in order. `blocked`: some pending
+   * events were left for that reason (claim again once the earlier ones are done).
+   */
+  async claim(
+    tenant: string,
+    limit: number,
+    leaseMs: number,
+  ): Promise<{ events: InboundEvent[]; blocked: boolean }> {
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new RangeError(`claimInbound: limit must be a whole number ≥ 1, got ${limit}`);
+    const rows = await this.db.query<{
+      seq: string | number | null;
+      event: string | null;
+      n: string | number | null;
+    }>(
+      `WITH cand AS (
+         SELECT ctid, seq, member FROM kith_inbound
+         WHERE tenant = $1 AND done_at IS NULL
+           AND (claimed_until IS NULL OR claimed_until <= now())
+         ORDER BY seq LIMIT $2
+         FOR UPDATE SKIP LOCKED
+       ), ok AS (
+         SELECT c.ctid FROM cand c
+         WHERE c.member IS NULL OR NOT EXISTS (
+           SELECT 1 FROM kith_inbound p
+           WHERE p.tenant = $1 AND p.member = c.member AND p.seq < c.seq AND p.done_at IS NULL
+             AND NOT EXISTS (SELECT 1 FROM cand q WHERE q.seq = p.seq))
+       ), claimed AS (
+         UPDATE kith_inbound SET claimed_until = now() + $3::double precision * interval '1 millisecond'
+         WHERE ctid = ANY(ARRAY(SELECT ctid FROM ok))
+         RETURNING seq, event
+       )
+       SELECT seq, event::text AS event, NULL::bigint AS n FROM claimed
+       UNION ALL SELECT NULL, NULL, count(*) FROM cand`,
+      [encText(tenant), limit, leaseMs],
+    );
+    const events = rows
+      .filter((r) => r.seq !== null && r.event !== null)
+      .map((r) => ({ seq: int(r.seq!), event: decJson<InboundEvent>(r.event!) }))
+      .sort((a, b) => a.seq - b.seq)
+      .map((r) => r.event);
+    const candidates = int(rows.find((r) => r.n !== null)?.n ?? 0);
+    return { events, blocked: candidates > events.length };
+  }
+
+  /**
+   * After a claim: `done` events are marked done (those the engine's commit marked already are
+   * left as they are), `released` ones (their run failed) can be claimed again at once.
+   */
+  async settle(tenant: string, done: readonly string[], released: readonly string[]): Promise<void> {
+    if (done.length > 0) {
+      await this.db.query(
+        `UPDATE kith_inbound SET done_at = now()
+         WHERE tenant = $1 AND id = ANY(ARRAY(SELECT jsonb_array_elements_text($2::text::jsonb)))
+           AND done_at IS NULL`,
+        [encText(tenant), encJson(done)],
+      );
+    }
+    if (released.length > 0) {
+      await this.db.query(
+        `UPDATE kith_inbound SET claimed_until = NULL
+         WHERE tenant = $1 AND id = ANY(ARRAY(SELECT jsonb_array_elements_text($2::text::jsonb)))
+           AND done_at IS NULL`,
+        [encText(tenant), encJson(released)],
+      );
+    }
+    await this.maybePrune();
+  }
+
+  private async maybePrune(): Promise<void> {
     const now = Date.now();
     if (now - this.lastPrune >= this.pruneEveryMs) {
       this.lastPrune = now;

@@ -10,6 +10,7 @@ import type {
   SettleUpdate,
   Store,
 } from '@kith/engine';
+import { Coalescer, distinctParts, Failed } from './batch.js';
 import { decJson, decText, encJson, encText, int } from './codec.js';
 import { Inbox } from './inbox.js';
 import {
@@ -39,6 +40,12 @@ export interface SqlStoreOptions {
   inboundRetentionMs?: number;
   /** Pruning of done inbox rows runs at most this often (from `markInboundDone`). Default 60 000 ms. */
   inboundPruneEveryMs?: number;
+  /**
+   * Coalesce concurrent `loadMember`, `hasEvent`, `getEffect`, `settleEffect` and `commitMember`
+   * calls into multi-row statements (a commit group is one transaction; each commit's
+   * compare-and-set still answers alone). On by default; off: one statement per call.
+   */
+  coalesce?: boolean;
 }
 
 export const DEFAULT_CLAIM_TIMEOUT_MS = 60_000;
@@ -70,9 +77,27 @@ function entry(r: OutboxRow): OutboxEntry {
   };
 }
 
-/** Thrown inside a transaction to roll it back and answer `result`. */
-class Rollback {
-  constructor(readonly result: CommitResult) {}
+/** Thrown inside a commit group's transaction to roll it back: these commits are duplicates. */
+class Duplicates {
+  constructor(readonly indexes: readonly number[]) {}
+}
+
+/** Deadlock or serialization failure: the group's transaction is run again. */
+function retryable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === '40P01' || code === '40001';
+}
+
+/** A map key for a pair of strings as the database returns them (encoded). */
+const pair = (a: string, b: string): string => `${a}\u0000${b}`;
+
+/** Rows per multi-row statement of a coalesced batch. */
+const MAX_BATCH = 500;
+
+/** An effect handed to `onCommittedEffects` listeners: claimed by this process at commit. */
+export interface ClaimedEffect {
+  tenant: string;
+  key: string;
 }
 
 const OUTBOX_COLUMNS = 'effect::text AS effect, status, attempts, available_at, last_error, settled_at';
@@ -100,6 +125,22 @@ export class SqlStore implements Store {
   private readonly claimTimeoutMs: number;
   private readonly inbox: Inbox;
   private readonly listeners = new Set<(at: number) => void>();
+  private readonly committedListeners = new Set<(effects: ClaimedEffect[]) => void>();
+  /**
+   * Effects this process claimed at commit, as written, until `getEffect` first asks for them:
+   * nobody else can change a row this process holds the claim of, so the read that delivering it
+   * starts with is answered from here (once, and only while the claim is young).
+   */
+  private readonly claimedHere = new Map<string, { effect: Effect; at: number }>();
+  private readonly loads: Coalescer<{ tenant: string; member: string }, MemberState | undefined> | undefined;
+  private readonly seen: Coalescer<{ tenant: string; eventId: string }, boolean> | undefined;
+  private readonly effectReads:
+    | Coalescer<{ tenant: string; key: string }, OutboxEntry | undefined>
+    | undefined;
+  private readonly settles:
+    | Coalescer<{ tenant: string; key: string; u: SettleUpdate }, undefined>
+    | undefined;
+  private readonly commits: Coalescer<MemberCommit, CommitResult> | undefined;
 
   constructor(
     readonly sql: Sql,
@@ -113,6 +154,27 @@ export class SqlStore implements Store {
       nonNegative('inboundRetentionMs', options.inboundRetentionMs, DEFAULT_INBOUND_RETENTION_MS),
       nonNegative('inboundPruneEveryMs', options.inboundPruneEveryMs, 60_000),
     );
+    if (options.coalesce ?? true) {
+      // PGlite runs one statement at a time: one batch in flight, the next one forming behind it
+      const pg = sql.dialect === 'postgres';
+      this.loads = new Coalescer((k) => this.loadMembers(k), pg ? 2 : 1, MAX_BATCH);
+      this.seen = new Coalescer((k) => this.hasEvents(k), pg ? 2 : 1, MAX_BATCH);
+      this.effectReads = new Coalescer((k) => this.getEffects(k), pg ? 2 : 1, MAX_BATCH);
+      this.settles = new Coalescer((k) => this.settleEffects(k), pg ? 2 : 1, MAX_BATCH);
+      this.commits = new Coalescer((c) => this.commitMembers(c), pg ? 3 : 1, MAX_BATCH);
+    }
+  }
+
+  /**
+   * Makes this store claim, at commit, the effects a member commit queues that are due already,
+   * and hand them to `listener` once committed: the process delivers them at once
+   * (`runtime.deliverEffect`) instead of waiting for an outbox poll. A claimed effect is not handed
+   * out by `dueEffects` or `requeueClaimed`; if the process dies before settling it, the claim
+   * expires after `claimTimeoutMs` and it goes back in line. Returns the unsubscribe.
+   */
+  onCommittedEffects(listener: (effects: ClaimedEffect[]) => void): () => void {
+    this.committedListeners.add(listener);
+    return () => this.committedListeners.delete(listener);
   }
 
   /**
@@ -141,74 +203,210 @@ export class SqlStore implements Store {
   }
 
   async loadMember(tenant: string, member: string): Promise<MemberState | undefined> {
-    const rows = await this.sql.query<{ rev: string | number; state: string }>(
-      'SELECT rev, state::text AS state FROM kith_members WHERE tenant = $1 AND id = $2',
-      [encText(tenant), encText(member)],
+    if (this.loads !== undefined) return this.loads.call({ tenant, member });
+    return (await this.loadMembers([{ tenant, member }]))[0];
+  }
+
+  /** One statement for many members; a LATERAL per key so each is a primary-key lookup. */
+  private async loadMembers(
+    keys: { tenant: string; member: string }[],
+  ): Promise<(MemberState | undefined)[]> {
+    const rows = await this.sql.query<{ tenant: string; id: string; rev: string | number; state: string }>(
+      `SELECT m.tenant, m.id, m.rev, m.state::text AS state
+       FROM jsonb_array_elements($1::text::jsonb) AS j(x),
+       LATERAL (SELECT tenant, id, rev, state FROM kith_members
+                WHERE tenant = x->>'t' AND id = x->>'m' LIMIT 1) m`,
+      [json(keys.map((k) => ({ t: k.tenant, m: k.member })))],
     );
-    const row = rows[0];
-    if (row === undefined) return undefined;
-    const state = decJson<MemberState>(row.state);
-    state.rev = int(row.rev);
-    return state;
+    const byKey = new Map(rows.map((r) => [pair(r.tenant, r.id), r]));
+    return keys.map((k) => {
+      const row = byKey.get(pair(encText(k.tenant), encText(k.member)));
+      if (row === undefined) return undefined;
+      // each caller gets its own object: the engine mutates the state it loaded
+      const state = decJson<MemberState>(row.state);
+      state.rev = int(row.rev);
+      return state;
+    });
   }
 
   /**
    * One transaction: the compare-and-set on `rev` (a stale read is a conflict), the consumed event
-   * (already consumed: a duplicate, nothing written), the state, the outbox rows, the finished runs.
-   * A conflict is decided before a duplicate, as in MemoryStore.
+   * (already consumed: a duplicate, nothing written), the state, the outbox rows, the finished
+   * runs. A conflict is decided before a duplicate, as in MemoryStore. Concurrent commits go in
+   * one transaction with multi-row statements; each still gets its own answer, and a conflicting
+   * or duplicate one does not hold back the others.
    */
   async commitMember(c: MemberCommit): Promise<CommitResult> {
-    const rev = c.expectedRev + 1;
-    const state = json({ ...c.state, rev });
-    try {
-      await this.sql.transaction(async (tx) => {
-        const written =
-          c.expectedRev === 0
-            ? await tx.query(
-                `INSERT INTO kith_members (tenant, id, rev, state) VALUES ($1, $2, $3, $4::text::jsonb)
-                 ON CONFLICT (tenant, id) DO NOTHING RETURNING 1 AS ok`,
-                [encText(c.tenant), encText(c.state.id), rev, state],
-              )
-            : await tx.query(
-                `UPDATE kith_members SET rev = $3, state = $4::text::jsonb, updated_at = now()
-                 WHERE tenant = $1 AND id = $2 AND rev = $5 RETURNING 1 AS ok`,
-                [encText(c.tenant), encText(c.state.id), rev, state, c.expectedRev],
-              );
-        if (written.length === 0) throw new Rollback('conflict');
-        if (c.eventId !== null) {
-          const fresh = await tx.query(
-            `INSERT INTO kith_consumed_events (tenant, event_id) VALUES ($1, $2)
-             ON CONFLICT (tenant, event_id) DO NOTHING RETURNING 1 AS ok`,
-            [encText(c.tenant), encText(c.eventId)],
-          );
-          if (fresh.length === 0) throw new Rollback('duplicate');
-        }
-        await insertEffects(tx, c.effects);
-        if (this.keepFinished && c.finished.length > 0)
-          await this.insertFinished(tx, c.tenant, c.state.id, c.finished);
-      });
-    } catch (error) {
-      if (error instanceof Rollback) return error.result;
-      throw error;
-    }
-    c.state.rev = rev;
-    this.queued(c.effects);
-    return 'ok';
+    if (this.commits !== undefined) return this.commits.call(c);
+    const [r] = await this.commitMembers([c]);
+    if (r instanceof Failed) throw r.error;
+    return r!;
   }
 
-  private async insertFinished(
-    tx: SqlRunner,
-    tenant: string,
-    member: string,
-    finished: readonly JourneyInstance[],
-  ): Promise<void> {
-    await tx.query(
-      `INSERT INTO kith_finished_runs (tenant, member, instance)
-       SELECT $1, $2, e
-       FROM jsonb_array_elements($3::text::jsonb) WITH ORDINALITY AS t(e, i)
-       ORDER BY i`,
-      [encText(tenant), encText(member), json(finished)],
+  private async commitMembers(commits: MemberCommit[]): Promise<(CommitResult | Failed)[]> {
+    const results: (CommitResult | Failed)[] = [];
+    // one member twice in a group: the second commit goes in the next transaction, after the first
+    const parts = distinctParts(
+      commits.map((c, i) => ({ c, i })),
+      (x) => JSON.stringify([x.c.tenant, x.c.state.id]),
     );
+    for (const part of parts) {
+      // a group that fails (the database went away mid-way) fails its own commits only
+      const r = await this.commitGroup(part.map((x) => x.c)).catch((error: unknown) =>
+        part.map(() => new Failed(error)),
+      );
+      part.forEach((x, k) => {
+        results[x.i] = r[k]!;
+      });
+    }
+    return results;
+  }
+
+  private async commitGroup(commits: readonly MemberCommit[]): Promise<CommitResult[]> {
+    const out: (CommitResult | undefined)[] = commits.map(() => undefined);
+    const claimDue = this.committedListeners.size > 0;
+    const now = Date.now();
+    for (let failures = 0; ; ) {
+      const live = out.flatMap((r, i) => (r === undefined ? [i] : []));
+      if (live.length === 0) return out as CommitResult[];
+      let claimed: (ClaimedEffect & { effect: Effect })[] = [];
+      let written: number[];
+      try {
+        [written, claimed] = await this.sql.transaction((tx) =>
+          this.writeGroup(tx, commits, live, claimDue, now),
+        );
+      } catch (error) {
+        if (error instanceof Duplicates) {
+          for (const i of error.indexes) out[i] = 'duplicate';
+          continue;
+        }
+        if (retryable(error) && failures++ < 5) continue;
+        throw error;
+      }
+      for (const i of live) out[i] = 'conflict';
+      const effects: Effect[] = [];
+      for (const i of written) {
+        const c = commits[i]!;
+        out[i] = 'ok';
+        c.state.rev = c.expectedRev + 1;
+        effects.push(...c.effects);
+      }
+      this.queued(effects);
+      if (claimed.length > 0) {
+        const at = Date.now();
+        if (this.claimedHere.size > 100_000) this.forgetOldClaims(at);
+        for (const c of claimed)
+          this.claimedHere.set(JSON.stringify([c.tenant, c.key]), { effect: c.effect, at });
+        const handed = claimed.map(({ tenant, key }) => ({ tenant, key }));
+        for (const l of this.committedListeners) l(handed);
+      }
+      return out as CommitResult[];
+    }
+  }
+
+  /** The group's statements; returns the commits written and the effects claimed for this process. */
+  private async writeGroup(
+    tx: SqlRunner,
+    commits: readonly MemberCommit[],
+    live: readonly number[],
+    claimDue: boolean,
+    now: number,
+  ): Promise<[number[], (ClaimedEffect & { effect: Effect })[]]> {
+    const byMember = new Map<string, number>();
+    for (const i of live) byMember.set(pair(encText(commits[i]!.tenant), encText(commits[i]!.state.id)), i);
+    const rowsOf = (indexes: readonly number[]) =>
+      json(
+        indexes.map((i) => {
+          const c = commits[i]!;
+          return { t: c.tenant, m: c.state.id, e: c.expectedRev, s: { ...c.state, rev: c.expectedRev + 1 } };
+        }),
+      );
+    const fresh = live.filter((i) => commits[i]!.expectedRev === 0);
+    const old = live.filter((i) => commits[i]!.expectedRev !== 0);
+    const writtenRows: { tenant: string; id: string }[] = [];
+    if (fresh.length > 0) {
+      writtenRows.push(
+        ...(await tx.query<{ tenant: string; id: string }>(
+          `INSERT INTO kith_members (tenant, id, rev, state)
+           SELECT x->>'t', x->>'m', 1, x->'s' FROM jsonb_array_elements($1::text::jsonb) AS j(x)
+           ON CONFLICT (tenant, id) DO NOTHING RETURNING tenant, id`,
+          [rowsOf(fresh)],
+        )),
+      );
+    }
+    if (old.length > 0) {
+      // matched by primary key and rev in the UPDATE itself: a row another transaction changes
+      // meanwhile is checked again on its new version (its rev moved: a conflict)
+      writtenRows.push(
+        ...(await tx.query<{ tenant: string; id: string }>(
+          `UPDATE kith_members m SET rev = (x->>'e')::bigint + 1, state = x->'s', updated_at = now()
+           FROM jsonb_array_elements($1::text::jsonb) AS j(x)
+           WHERE m.tenant = x->>'t' AND m.id = x->>'m' AND m.rev = (x->>'e')::bigint
+           RETURNING m.tenant, m.id`,
+          [rowsOf(old)],
+        )),
+      );
+    }
+    const written = writtenRows
+      .map((r) => byMember.get(pair(r.tenant, r.id)))
+      .filter((i): i is number => i !== undefined)
+      .sort((a, b) => a - b);
+    const consuming = written.filter((i) => commits[i]!.eventId !== null);
+    if (consuming.length > 0) {
+      const rows = await tx.query<{ tenant: string; event_id: string }>(
+        `INSERT INTO kith_consumed_events (tenant, event_id)
+         SELECT x->>'t', x->>'e' FROM jsonb_array_elements($1::text::jsonb) AS j(x)
+         ON CONFLICT (tenant, event_id) DO NOTHING RETURNING tenant, event_id`,
+        [json(consuming.map((i) => ({ t: commits[i]!.tenant, e: commits[i]!.eventId })))],
+      );
+      const fresh = new Set(rows.map((r) => pair(r.tenant, r.event_id)));
+      const duplicates: number[] = [];
+      for (const i of consuming) {
+        const k = pair(encText(commits[i]!.tenant), encText(commits[i]!.eventId!));
+        if (fresh.has(k)) fresh.delete(k);
+        else duplicates.push(i);
+      }
+      if (duplicates.length > 0) throw new Duplicates(duplicates);
+    }
+    const effects = written.flatMap((i) => commits[i]!.effects);
+    let claimed: (ClaimedEffect & { effect: Effect })[] = [];
+    if (effects.length > 0) {
+      const rows = await tx.query<{ tenant: string; key: string; claimed: boolean | string }>(
+        `INSERT INTO kith_outbox (tenant, key, effect, available_at, due_seq, claimed_at)
+         SELECT x->'e'->>'tenant', x->'e'->>'key', x->'e', (x->'e'->>'notBefore')::bigint,
+           CASE WHEN (x->>'c')::boolean THEN NULL ELSE nextval('kith_outbox_due_seq') END,
+           CASE WHEN (x->>'c')::boolean THEN now() END
+         FROM jsonb_array_elements($1::text::jsonb) WITH ORDINALITY AS t(x, i)
+         ORDER BY i
+         ON CONFLICT (tenant, key) DO NOTHING
+         RETURNING tenant, key, due_seq IS NULL AS claimed`,
+        [json(effects.map((e) => ({ e, c: claimDue && e.notBefore <= now })))],
+      );
+      const byKey = new Map(effects.map((e) => [pair(encText(e.tenant), encText(e.key)), e]));
+      claimed = rows
+        .filter((r) => r.claimed === true || String(r.claimed) === 'true')
+        .map((r) => ({
+          tenant: decText(r.tenant),
+          key: decText(r.key),
+          effect: byKey.get(pair(r.tenant, r.key))!,
+        }));
+    }
+    if (this.keepFinished) {
+      const finished = written.flatMap((i) => {
+        const c = commits[i]!;
+        return c.finished.map((f) => ({ t: c.tenant, m: c.state.id, f }));
+      });
+      if (finished.length > 0) {
+        await tx.query(
+          `INSERT INTO kith_finished_runs (tenant, member, instance)
+           SELECT x->>'t', x->>'m', x->'f'
+           FROM jsonb_array_elements($1::text::jsonb) WITH ORDINALITY AS t(x, i)
+           ORDER BY i`,
+          [json(finished)],
+        );
+      }
+    }
+    return [written, claimed];
   }
 
   /** Finished journey runs of a tenant, oldest first (analytics, audit). */
@@ -235,11 +433,19 @@ export class SqlStore implements Store {
   }
 
   async hasEvent(tenant: string, eventId: string): Promise<boolean> {
-    const rows = await this.sql.query(
-      'SELECT 1 AS ok FROM kith_consumed_events WHERE tenant = $1 AND event_id = $2',
-      [encText(tenant), encText(eventId)],
+    if (this.seen !== undefined) return this.seen.call({ tenant, eventId });
+    return (await this.hasEvents([{ tenant, eventId }]))[0]!;
+  }
+
+  private async hasEvents(keys: { tenant: string; eventId: string }[]): Promise<boolean[]> {
+    const rows = await this.sql.query<{ tenant: string; event_id: string }>(
+      `SELECT c.tenant, c.event_id FROM jsonb_array_elements($1::text::jsonb) AS j(x),
+       LATERAL (SELECT tenant, event_id FROM kith_consumed_events
+                WHERE tenant = x->>'t' AND event_id = x->>'e' LIMIT 1) c`,
+      [json(keys.map((k) => ({ t: k.tenant, e: k.eventId })))],
     );
-    return rows.length > 0;
+    const found = new Set(rows.map((r) => pair(r.tenant, r.event_id)));
+    return keys.map((k) => found.has(pair(encText(k.tenant), encText(k.eventId))));
   }
 
   /** Member ids in id order, a page at a time (keyset pagination: no long-running cursor). */
@@ -287,15 +493,33 @@ export class SqlStore implements Store {
   }
 
   /**
+   * Claims one pending effect that is back in line (settled to pending, not yet claimed by
+   * `dueEffects`) for this process, as a commit's claim is: not handed out by `dueEffects` or
+   * `requeueClaimed` until `claimTimeoutMs` passes. False if it is not in line (another process
+   * claimed it, or it was settled). For a process that waits out a short rate-limit pause itself.
+   */
+  async reclaimEffect(tenant: string, key: string): Promise<boolean> {
+    const rows = await this.sql.query(
+      `UPDATE kith_outbox SET due_seq = NULL, claimed_seq = NULL, claimed_at = now()
+       WHERE tenant = $1 AND key = $2 AND status = 'pending' AND due_seq IS NOT NULL
+       RETURNING 1 AS ok`,
+      [encText(tenant), encText(key)],
+    );
+    return rows.length > 0;
+  }
+
+  /**
    * Puts back in line every effect claimed by `dueEffects` and never settled (its process died
    * mid-dispatch); returns how many. Run it when no dispatcher is running — with live workers it
    * would hand their in-flight effects out a second time (still at least once, same key).
    * `dueEffects` does this by itself for claims older than `claimTimeoutMs`.
    */
   async requeueClaimed(): Promise<number> {
+    // claimed_seq NULL: claimed at commit (`onCommittedEffects`), never by `dueEffects`; its
+    // process is delivering it, and its claim expires by itself if that process died
     const rows = await this.sql.query(
       `UPDATE kith_outbox SET due_seq = nextval('kith_outbox_due_seq'), claimed_at = NULL
-       WHERE status = 'pending' AND due_seq IS NULL RETURNING 1 AS ok`,
+       WHERE status = 'pending' AND due_seq IS NULL AND claimed_seq IS NOT NULL RETURNING 1 AS ok`,
     );
     return rows.length;
   }
@@ -323,30 +547,80 @@ export class SqlStore implements Store {
   }
 
   async settleEffect(tenant: string, key: string, u: SettleUpdate): Promise<void> {
-    await this.sql.query(
-      `UPDATE kith_outbox SET status = $3, attempts = $4, available_at = $5, last_error = $6, settled_at = $7,
-         claimed_at = NULL, due_seq = CASE WHEN $3 = 'pending' THEN nextval('kith_outbox_due_seq') ELSE NULL END
-       WHERE tenant = $1 AND key = $2`,
-      [
-        encText(tenant),
-        encText(key),
-        u.status,
-        u.attempts,
-        u.availableAt,
-        u.lastError === null ? null : encText(u.lastError),
-        u.settledAt,
-      ],
-    );
+    this.claimedHere.delete(JSON.stringify([tenant, key]));
+    if (this.settles !== undefined) await this.settles.call({ tenant, key, u });
+    else await this.settleEffects([{ tenant, key, u }]);
     if (u.status === 'pending') for (const l of this.listeners) l(u.availableAt);
   }
 
+  /** Drops remembered claims too old to answer `getEffect` (their process never asked). */
+  private forgetOldClaims(now: number): void {
+    for (const [k, v] of this.claimedHere)
+      if (now - v.at >= this.claimTimeoutMs / 2) this.claimedHere.delete(k);
+  }
+
+  private async settleEffects(
+    items: { tenant: string; key: string; u: SettleUpdate }[],
+  ): Promise<undefined[]> {
+    // one key twice in a batch: a later settle must win, so it goes in a later statement
+    for (const part of distinctParts(items, (x) => JSON.stringify([x.tenant, x.key]))) {
+      await this.sql.query(
+        `UPDATE kith_outbox o SET status = x->>'s', attempts = (x->>'a')::integer,
+           available_at = (x->>'v')::bigint, last_error = x->>'l', settled_at = (x->>'d')::bigint,
+           claimed_at = NULL,
+           due_seq = CASE WHEN x->>'s' = 'pending' THEN nextval('kith_outbox_due_seq') ELSE NULL END
+         FROM jsonb_array_elements($1::text::jsonb) AS j(x)
+         WHERE o.tenant = x->>'t' AND o.key = x->>'k'`,
+        [
+          json(
+            part.map(({ tenant, key, u }) => ({
+              t: tenant,
+              k: key,
+              s: u.status,
+              a: u.attempts,
+              v: u.availableAt,
+              l: u.lastError,
+              d: u.settledAt,
+            })),
+          ),
+        ],
+      );
+    }
+    return items.map(() => undefined);
+  }
+
   async getEffect(tenant: string, key: string): Promise<OutboxEntry | undefined> {
-    const rows = await this.sql.query<OutboxRow>(
-      `SELECT ${OUTBOX_COLUMNS} FROM kith_outbox WHERE tenant = $1 AND key = $2`,
-      [encText(tenant), encText(key)],
+    const k = JSON.stringify([tenant, key]);
+    const mine = this.claimedHere.get(k);
+    if (mine !== undefined) {
+      this.claimedHere.delete(k);
+      // as inserted; a claim this old may have expired and been handed out since: read it
+      if (Date.now() - mine.at < this.claimTimeoutMs / 2) {
+        return {
+          effect: mine.effect,
+          status: 'pending',
+          attempts: 0,
+          availableAt: mine.effect.notBefore,
+          lastError: null,
+          settledAt: null,
+        };
+      }
+    }
+    if (this.effectReads !== undefined) return this.effectReads.call({ tenant, key });
+    return (await this.getEffects([{ tenant, key }]))[0];
+  }
+
+  private async getEffects(keys: { tenant: string; key: string }[]): Promise<(OutboxEntry | undefined)[]> {
+    const rows = await this.sql.query<OutboxRow & { tenant: string; key: string }>(
+      `SELECT o.tenant, o.key, ${OUTBOX_COLUMNS} FROM jsonb_array_elements($1::text::jsonb) AS j(x),
+       LATERAL (SELECT * FROM kith_outbox WHERE tenant = x->>'t' AND key = x->>'k' LIMIT 1) o`,
+      [json(keys.map((k) => ({ t: k.tenant, k: k.key })))],
     );
-    const row = rows[0];
-    return row === undefined ? undefined : entry(row);
+    const byKey = new Map(rows.map((r) => [pair(r.tenant, r.key), r]));
+    return keys.map((k) => {
+      const row = byKey.get(pair(encText(k.tenant), encText(k.key)));
+      return row === undefined ? undefined : entry(row);
+    });
   }
 
   /** Dead effects of a tenant, in the order they were queued. */
@@ -442,6 +716,24 @@ export class SqlStore implements Store {
   /** Marks a saved event run by the engine; done rows are pruned after `inboundRetentionMs`. */
   markInboundDone(tenant: string, id: string): Promise<void> {
     return this.inbox.markDone(tenant, id);
+  }
+
+  /**
+   * Claims up to `limit` pending events of a tenant for `leaseMs`, oldest first, keeping each
+   * member's events in order across concurrent claimers (see `Inbox.claim`). The caller runs them,
+   * then calls `settleInbound`; a claim whose worker died expires after `leaseMs`.
+   */
+  claimInbound(
+    tenant: string,
+    limit: number,
+    leaseMs: number,
+  ): Promise<{ events: (EventInput & { id: string })[]; blocked: boolean }> {
+    return this.inbox.claim(tenant, limit, leaseMs);
+  }
+
+  /** Ends a claim: `done` events are marked done, `released` ones can be claimed again at once. */
+  settleInbound(tenant: string, done: readonly string[], released: readonly string[]): Promise<void> {
+    return this.inbox.settle(tenant, done, released);
   }
 
   /** Saved events not yet done, oldest first (a restarted worker picks these up). */

@@ -120,7 +120,7 @@ describe('two processes on one PostgreSQL', () => {
       await sql.query(
         `INSERT INTO kith_outbox (tenant, key, effect, available_at, due_seq) VALUES ('acme', 'k', '{}', 1, NULL)`,
       );
-      expect((await migrate(sql)).applied).toEqual([2]);
+      expect((await migrate(sql, MIGRATIONS.slice(0, 2))).applied).toEqual([2]);
       const store = await createSqlStore(sql);
       const page = await store.findMembers('acme', { limit: 10, tag: 'vip', stage: 'attract' });
       expect(page.items.map((m) => [m.id, m.stage, m.tier, m.tags, m.points])).toEqual([

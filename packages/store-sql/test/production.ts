@@ -147,6 +147,187 @@ export function productionSuite(name: string, open: () => Promise<ProductionFixt
       expect(await mine()).toEqual([]);
     });
 
+    it("claims a batch of inbox events oldest first, keeping each member's events in order", async () => {
+      const t = tenant();
+      const ev = (id: string, member?: string) => ({
+        tenant: t,
+        id,
+        type: 'member.joined',
+        ...(member === undefined ? {} : { member }),
+      });
+      for (const e of [ev('e1', 'ann'), ev('e2', 'bob'), ev('e3', 'ann'), ev('e4'), ev('e5', 'cy')])
+        expect(await store.saveInbound(t, e)).toBe(true);
+      const ids = (c: { events: { id: string }[] }) => c.events.map((e) => e.id);
+
+      // a first worker takes the oldest event
+      const first = await store.claimInbound(t, 1, 60_000);
+      expect([ids(first), first.blocked]).toEqual([['e1'], false]);
+      // a second one gets the rest, except ann's second event: her first is still running
+      const second = await store.claimInbound(t, 10, 60_000);
+      expect([ids(second), second.blocked]).toEqual([['e2', 'e4', 'e5'], true]);
+      expect(await store.claimInbound(t, 10, 60_000)).toEqual({ events: [], blocked: true });
+      // both of a member's events in one claim are handed out together, in order
+      await store.settleInbound(t, ['e2', 'e4', 'e5'], []);
+      await store.settleInbound(t, ['e1'], []);
+      const third = await store.claimInbound(t, 10, 60_000);
+      expect([ids(third), third.blocked]).toEqual([['e3'], false]);
+      expect(third.events[0]).toEqual(ev('e3', 'ann'));
+      // a failed run is released and can be claimed again at once
+      await store.settleInbound(t, [], ['e3']);
+      expect(ids(await store.claimInbound(t, 10, 60_000))).toEqual(['e3']);
+      await store.settleInbound(t, ['e3'], []);
+      expect((await store.pendingInbound(1000)).filter((p) => p.tenant === t)).toEqual([]);
+      await expect(store.claimInbound(t, 0, 1000)).rejects.toThrow(/limit/);
+    });
+
+    it('gives the events a dead worker claimed to another once its lease expires, in order', async () => {
+      const t = tenant();
+      for (const [id, member] of [
+        ['a1', 'ann'],
+        ['b1', 'bob'],
+        ['a2', 'ann'],
+      ] as const)
+        await store.saveInbound(t, { tenant: t, id, type: 'x', member });
+      // the first worker claims ann's first event and dies without settling it
+      expect((await store.claimInbound(t, 1, 300)).events.map((e) => e.id)).toEqual(['a1']);
+      // meanwhile bob's event runs, ann's second waits behind her first
+      expect((await store.claimInbound(t, 10, 300)).events.map((e) => e.id)).toEqual(['b1']);
+      await new Promise((r) => setTimeout(r, 400));
+      // lease expired: both of ann's events come back, in order, to the next claim (b1 is still
+      // claimed by a live worker whose lease also ran out: it comes back too)
+      expect((await store.claimInbound(t, 10, 60_000)).events.map((e) => e.id)).toEqual(['a1', 'b1', 'a2']);
+    });
+
+    it('commits concurrent members in one group: a stale or duplicate commit fails alone', async () => {
+      const t = tenant();
+      const effect = (member: string) => ({
+        key: `${t}/${member}/hello`,
+        tenant: t,
+        member,
+        instance: null,
+        step: null,
+        type: 'message.send',
+        target: 'tg',
+        data: {},
+        notBefore: 1,
+      });
+      for (const id of ['ann', 'bob', 'cy']) await save(store, state(t, id, { points: 1 }));
+      expect(await store.consumeEvent(t, 'already')).toBe(true);
+      const loaded = await Promise.all(['ann', 'bob', 'cy', 'dee'].map((id) => store.loadMember(t, id)));
+      expect(loaded.map((s) => s?.rev)).toEqual([1, 1, 1, undefined]);
+      const commit = (id: string, expectedRev: number, eventId: string, points: number) =>
+        store.commitMember({
+          tenant: t,
+          state: state(t, id, { points }),
+          expectedRev,
+          eventId,
+          effects: [effect(id)],
+          finished: [],
+        });
+      // one round: ann is stale (read at rev 0, now 1), cy's event was consumed already
+      const results = await Promise.all([
+        commit('ann', 0, 'ev-ann', 10),
+        commit('bob', 1, 'ev-bob', 20),
+        commit('cy', 1, 'already', 30),
+        commit('dee', 0, 'ev-dee', 40),
+      ]);
+      expect(results).toEqual(['conflict', 'ok', 'duplicate', 'ok']);
+      const after = await Promise.all(['ann', 'bob', 'cy', 'dee'].map((id) => store.loadMember(t, id)));
+      expect(after.map((s) => [s?.rev, s?.profile.points])).toEqual([
+        [1, 1],
+        [2, 20],
+        [1, 1],
+        [1, 40],
+      ]);
+      expect(await Promise.all(['ev-ann', 'ev-bob', 'ev-dee'].map((e) => store.hasEvent(t, e)))).toEqual([
+        false,
+        true,
+        true,
+      ]);
+      expect((await store.outboxOf(t)).map((e) => e.effect.member)).toEqual(['bob', 'dee']);
+      for (const member of ['bob', 'dee'])
+        await store.settleEffect(t, `${t}/${member}/hello`, {
+          status: 'delivered',
+          attempts: 1,
+          availableAt: 1,
+          lastError: null,
+          settledAt: 1,
+        });
+    });
+
+    it('claims due effects at commit for a listener; the relay leaves them until the claim expires', async () => {
+      const t = tenant();
+      const effect = (key: string, notBefore: number) => ({
+        key: `${t}/${key}`,
+        tenant: t,
+        member: 'ann',
+        instance: null,
+        step: null,
+        type: 'message.send',
+        target: 'tg',
+        data: {},
+        notBefore,
+      });
+      const handed: { tenant: string; key: string }[] = [];
+      const stop = store.onCommittedEffects((e) => handed.push(...e));
+      try {
+        const later = Date.now() + 3_600_000;
+        const r = await store.commitMember({
+          tenant: t,
+          state: state(t, 'ann', {}),
+          expectedRev: 0,
+          eventId: 'join',
+          effects: [effect('now', 1), effect('later', later)],
+          finished: [],
+        });
+        expect(r).toBe('ok');
+        // only the due one is claimed for this process; the later one waits in the outbox
+        expect(handed).toEqual([{ tenant: t, key: `${t}/now` }]);
+        const mine = async (now: number) =>
+          (await store.dueEffects(now, 1000)).filter((e) => e.effect.tenant === t).map((e) => e.effect.key);
+        expect(await mine(Date.now())).toEqual([]);
+        // a sweep after a Redis loss does not hand it out again while its process delivers it
+        await store.requeueClaimed();
+        expect(await mine(Date.now())).toEqual([]);
+        expect(await mine(later)).toEqual([`${t}/later`]);
+        // what the process reads to deliver it is what the outbox holds (the first read is
+        // answered from the commit, the second from the table)
+        const first = await store.getEffect(t, `${t}/now`);
+        expect(first).toMatchObject({ status: 'pending', attempts: 0, availableAt: 1, lastError: null });
+        expect(await store.getEffect(t, `${t}/now`)).toEqual(first);
+        // a rate-limit pause puts it back in line; the process that waits it out claims it again
+        const slot = Date.now() + 500;
+        await store.settleEffect(t, `${t}/now`, {
+          status: 'pending',
+          attempts: 0,
+          availableAt: slot,
+          lastError: null,
+          settledAt: null,
+        });
+        expect(await store.reclaimEffect(t, `${t}/now`)).toBe(true);
+        expect(await store.reclaimEffect(t, `${t}/now`)).toBe(false);
+        await store.requeueClaimed();
+        expect(await mine(slot)).toEqual([]);
+        await store.settleEffect(t, `${t}/now`, {
+          status: 'delivered',
+          attempts: 1,
+          availableAt: 1,
+          lastError: null,
+          settledAt: 1,
+        });
+        expect((await store.getEffect(t, `${t}/now`))?.status).toBe('delivered');
+        await store.settleEffect(t, `${t}/later`, {
+          status: 'skipped',
+          attempts: 0,
+          availableAt: later,
+          lastError: null,
+          settledAt: 1,
+        });
+      } finally {
+        stop();
+      }
+    });
+
     it('re-queues effects claimed and never settled, by hand (a dispatcher that died)', async () => {
       const t = tenant();
       const effect = (key: string, notBefore: number) => ({
