@@ -16,6 +16,7 @@ export {
   SqlStore,
   type SqlStoreOptions,
 } from './store.js';
+export type { MemberTallies } from './tallies.js';
 
 /**
  * Where the store lives: an adapter already made, a `pg` Pool, a PGlite instance, a PostgreSQL

@@ -12,6 +12,7 @@ import type {
 } from '@kith/engine';
 import { Coalescer, distinctParts, Failed } from './batch.js';
 import { decJson, decText, encJson, encText, int } from './codec.js';
+import { findMemberByIdentity } from './identities.js';
 import { Inbox } from './inbox.js';
 import {
   countMembers,
@@ -23,6 +24,7 @@ import {
 } from './members.js';
 import { type MigrateReport, migrate } from './migrate.js';
 import type { Sql, SqlRunner } from './sql.js';
+import { type MemberTallies, memberTallies } from './tallies.js';
 
 export interface SqlStoreOptions {
   /** Keep finished journey runs (analytics, audit); on by default. */
@@ -761,6 +763,16 @@ export class SqlStore implements Store {
     tenant: string,
   ): Promise<{ members: number; stages: Record<string, number>; tiers: Record<string, number> }> {
     return memberCounts(this.sql, tenant);
+  }
+
+  /** The member with this address on a channel instance (an inbound webhook's member), if any. */
+  findMemberByIdentity(tenant: string, channel: string, address: string): Promise<string | undefined> {
+    return findMemberByIdentity(this.sql, tenant, channel, address);
+  }
+
+  /** Where a tenant's members are now (the live view's counts), counted in the database. */
+  memberTallies(tenant: string): Promise<MemberTallies> {
+    return memberTallies(this.sql, tenant);
   }
 
   /** Tenants with at least one published version: those `Runtime.recover` has work for after a restart. */

@@ -16,12 +16,71 @@ export interface LiveCounts {
   journeys: { journey: string; active: number; waiting: Record<string, number> }[];
 }
 
+/** What SqlStore counts in the database (`memberTallies`); shaped like its answer. */
+interface MemberTallies {
+  members: number;
+  left: number;
+  stages: Record<string, number>;
+  reached: Record<string, number>;
+  tiers: Record<string, number>;
+  goals: Record<string, number>;
+  runs: { journey: string; step: string | null; count: number }[];
+}
+
+interface TallyingStore {
+  memberTallies(tenant: string): Promise<MemberTallies>;
+}
+
+function tallies(store: Store): store is Store & TallyingStore {
+  return typeof (store as Partial<TallyingStore>).memberTallies === 'function';
+}
+
+/** Keys in the playbook's order first, the rest sorted (as the funnel orders them). */
+function ordered(counts: Record<string, number>, first: readonly string[] = []): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of first) if (Object.hasOwn(counts, k)) out[k] = counts[k]!;
+  for (const k of Object.keys(counts).sort()) if (!Object.hasOwn(out, k)) out[k] = counts[k]!;
+  return out;
+}
+
+/** The live counts from database aggregates: what `FunnelTally` would count from the members. */
+function fromTallies(t: MemberTallies, playbook: CompiledPlaybook, at: number): LiveCounts {
+  const tiers = { ...t.tiers };
+  delete tiers[''];
+  return {
+    at,
+    version: playbook.version,
+    members: t.members,
+    left: t.left,
+    stages: playbook.stages.map((s) => ({
+      stage: s.id,
+      reached: t.reached[s.id] ?? 0,
+      current: t.stages[s.id] ?? 0,
+    })),
+    tiers: ordered(
+      tiers,
+      playbook.tiers.map((x) => x.id),
+    ),
+    goals: ordered(t.goals),
+    journeys: [...playbook.journeys.values()].map((j) => {
+      const runs = t.runs.filter((r) => r.journey === j.id);
+      const waiting: Record<string, number> = {};
+      for (const step of j.steps) {
+        const n = runs.filter((r) => r.step === step.id).reduce((sum, r) => sum + r.count, 0);
+        if (n > 0) waiting[step.id] = n;
+      }
+      return { journey: j.id, active: runs.reduce((sum, r) => sum + r.count, 0), waiting };
+    }),
+  };
+}
+
 export async function liveCounts(
   store: Store,
   tenant: string,
   playbook: CompiledPlaybook,
   at: number,
 ): Promise<LiveCounts> {
+  if (tallies(store)) return fromTallies(await store.memberTallies(tenant), playbook, at);
   const tally = new FunnelTally(playbook);
   for await (const id of store.memberIds(tenant)) {
     const state = await store.loadMember(tenant, id);

@@ -1,6 +1,7 @@
 import { sql as initial } from './0001-initial.js';
 import { sql as production } from './0002-production.js';
 import { sql as batches } from './0003-batches.js';
+import { sql as identities } from './0004-identities.js';
 
 export interface Migration {
   /** 1, 2, 3…: applied in this order, each once; never edited once released (up-only). */
@@ -14,4 +15,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'production', sql: production },
   { version: 3, name: 'batches', sql: batches },
+  { version: 4, name: 'identities', sql: identities },
 ];
