@@ -58,14 +58,22 @@ export interface EffectDeliverer extends Effects {
  *
  * A slot reserved for a later instant is held for that effect: when the engine comes back with it
  * at that time, it is sent without reserving again. Held slots live in this process; an effect
- * picked up by another worker reserves anew, which wastes a slot but never exceeds a limit.
+ * picked up by another worker reserves anew, which wastes a slot but never exceeds a limit. So
+ * does an effect that comes back long after its slot (a worker that died, a queue that lagged):
+ * sent then, it would land in a window whose slots were booked by others — beyond a tenth of the
+ * instance's shortest window (50 ms at least) the held slot is given up.
  */
 export function createEffectDeliverer(options: DelivererOptions): EffectDeliverer {
   const clock = options.clock ?? { now: () => Date.now() };
   const store = options.limiterStore ?? memoryRateLimiterStore();
-  const instances = new Map<string, { instance: PluginInstance; limiter: RateLimiter }>();
+  const instances = new Map<string, { instance: PluginInstance; limiter: RateLimiter; lateMs: number }>();
   for (const instance of options.instances) {
-    instances.set(instance.id, { instance, limiter: createRateLimiter(instance.limits, store) });
+    const shortest = Math.min(...instance.limits.map((l) => l.perMs));
+    instances.set(instance.id, {
+      instance,
+      limiter: createRateLimiter(instance.limits, store),
+      lateMs: Math.max(50, shortest / 10),
+    });
   }
   const held = new Map<string, number>();
 
@@ -83,9 +91,13 @@ export function createEffectDeliverer(options: DelivererOptions): EffectDelivere
         },
       };
     }
-    const { instance, limiter } = entry;
+    const { instance, limiter, lateMs } = entry;
     const now = clock.now();
-    const slot = held.get(effect.key);
+    let slot = held.get(effect.key);
+    if (slot !== undefined && now - slot > lateMs) {
+      held.delete(effect.key);
+      slot = undefined;
+    }
     if (slot === undefined) {
       const wait = await limiter.reserve({ connection: instance.connection, ...limitScope(effect) }, now);
       if (wait > 0) {

@@ -91,6 +91,34 @@ describe('createEffectDeliverer', () => {
     expect(log.sent.map((s) => s.at)).toEqual([0, 0, 60_000]);
   });
 
+  it('gives up a held slot the engine comes back for long after its time, and books anew', async () => {
+    let now = 0;
+    const log: EchoLog = { sent: [], failures: [] };
+    const d = createEffectDeliverer({ instances: [bind(log)], clock: { now: () => now } });
+    const g = { kind: 'group', member: 'ann', pool: 'p', group: 'g1' };
+    await d.attempt(send(g), 1);
+    await d.attempt(send(g), 1);
+    const late = send(g);
+    expect(await d.attempt(late, 1)).toEqual({ status: 'deferred', waitMs: 60_000 });
+    // two more sends book the slots after it, then the held one comes back 30 s late (a worker
+    // died): sending now would make three sends in one minute's window
+    const next = [send(g), send(g)];
+    for (const e of next) expect((await d.attempt(e, 1)).status).toBe('deferred');
+    now = 90_000;
+    const again = await d.attempt(late, 2);
+    expect(again.status).toBe('deferred');
+    expect(log.sent).toHaveLength(2);
+    // a slot used on time (within a tenth of the window) is still sent without booking again
+    const g2 = { ...g, group: 'g2' };
+    await d.attempt(send(g2), 1);
+    await d.attempt(send(g2), 1);
+    const onTime = send(g2);
+    const wait = await d.attempt(onTime, 1);
+    if (wait.status !== 'deferred') throw new Error('expected a wait');
+    now += wait.waitMs + 5_000;
+    expect((await d.attempt(onTime, 2)).status).toBe('delivered');
+  });
+
   it('turns plugin errors into engine results: rate-limited waits, transient retries, permanent and auth dead-letter', async () => {
     const log: EchoLog = {
       sent: [],
