@@ -18,6 +18,7 @@ import { createSqlStore, pgSqlFromUrl } from '@kith/store-sql';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { Cluster } from '../tests/chaos/cluster.js';
+import { benchArgs } from './args.js';
 
 const PG = process.env.KITH_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS_URL = process.env.KITH_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -245,7 +246,7 @@ async function kith(
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    args: process.argv.slice(2).filter((a) => a !== '--'),
+    args: benchArgs(),
     options: {
       events: { type: 'string', default: '10000' },
       tenants: { type: 'string', default: '10' },
