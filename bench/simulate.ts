@@ -18,7 +18,10 @@ import {
 import { type ResolvedPlaybook, validatePlaybookFile, validateSimulationText } from '@kith/playbook';
 import { parse } from 'yaml';
 
+// pnpm 10 passes the `--` of `pnpm --filter @kith/bench simulate -- --members 100000` through
+const argv = process.argv.slice(2);
 const { values } = parseArgs({
+  args: argv[0] === '--' ? argv.slice(1) : argv,
   options: {
     members: { type: 'string', default: '1000000' },
     days: { type: 'string', default: '30' },

@@ -72,8 +72,15 @@ export {
 } from './model/member.js';
 export { type Clock, systemClock } from './ports/clock.js';
 export type { DeliveryResult, Effects } from './ports/effects.js';
-export type { Scheduler } from './ports/scheduler.js';
-export type { CommitResult, MemberCommit, PublishedVersion, SettleUpdate, Store } from './ports/store.js';
+export type { ImmediateTimers, Scheduler } from './ports/scheduler.js';
+export type {
+  CommitResult,
+  ImmediateMembers,
+  MemberCommit,
+  PublishedVersion,
+  SettleUpdate,
+  Store,
+} from './ports/store.js';
 export { backoffMs, DEFAULT_RETRY, type RetryPolicy } from './runtime/backoff.js';
 export type { MigrationPreview } from './runtime/migration.js';
 export type { DispatchReport } from './runtime/outbox.js';

@@ -49,6 +49,17 @@ describe('group assignment', () => {
     ]);
   });
 
+  it('fills the newest group with room: a seat freed in an older group is taken once the newer are full', async () => {
+    const kit = await createTestKit(pool(`{ via: tg, capacity: 2, shard: fill, overflow: open-new }`));
+    for (const id of ['a', 'b', 'c', 'd']) await kit.event('member.joined', id);
+    expect(await groupsOf(kit, ['a', 'b', 'c', 'd'])).toEqual(['mums-1', 'mums-1', 'mums-2', 'mums-2']);
+    await kit.event('member.left', 'a');
+    await kit.event('member.left', 'c');
+    // both groups have room: the newest first, then the older one, then a new group
+    for (const id of ['e', 'f', 'g']) await kit.event('member.joined', id);
+    expect(await groupsOf(kit, ['e', 'f', 'g'])).toEqual(['mums-2', 'mums-1', 'mums-3']);
+  });
+
   it('never exceeds capacity under many concurrent joins', async () => {
     const kit = await createTestKit(pool(`{ via: tg, capacity: 7, shard: balance }`));
     await Promise.all(

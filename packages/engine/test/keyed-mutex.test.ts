@@ -46,4 +46,29 @@ describe('KeyedMutex', () => {
     expect(await next).toBe('ran');
     expect(await mutex.run('m1', async () => 'again')).toBe('again');
   });
+
+  it('holds a key taken by tryLock against run until unlock, across awaits once kept', async () => {
+    const mutex = new KeyedMutex();
+    const log: string[] = [];
+    expect(mutex.tryLock('m1')).toBe(true);
+    expect(mutex.tryLock('m1')).toBe(false);
+    // work that comes while the key is held synchronously waits for it
+    const waiting = mutex.run('m1', async () => {
+      log.push('waiter');
+    });
+    const other = mutex.run('m2', async () => {
+      log.push('other key');
+    });
+    mutex.keep('m1'); // the holder is about to await
+    await tick();
+    expect(log).toEqual(['other key']);
+    expect(mutex.tryLock('m1')).toBe(false);
+    mutex.unlock('m1');
+    await Promise.all([waiting, other]);
+    expect(log).toEqual(['other key', 'waiter']);
+    // all free again
+    expect(mutex.tryLock('m1')).toBe(true);
+    mutex.unlock('m1');
+    expect(await mutex.run('m1', async () => 'free')).toBe('free');
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { advance, reviewIsIdle } from '../src/kernel/advance.js';
 import { createTestKit } from '../src/testing/index.js';
 import { HEAD } from './fixtures.js';
 
@@ -99,5 +100,41 @@ describe('tiers', () => {
       'tier member -> kol',
       'tier kol -> member',
     ]);
+  });
+});
+
+describe('the periodic review', () => {
+  it('is skipped for exactly the members it would leave as they are', async () => {
+    const kit = await createTestKit(PB);
+    // members in every situation a review meets: fresh, active, customers, a KOL, gone quiet
+    await kit.event('member.joined', 'fresh');
+    await kit.event('member.joined', 'kol');
+    for (const id of ['talker', 'buyer', 'quiet']) await kit.event('member.joined', id, { referrer: 'kol' });
+    for (let i = 0; i < 3; i++) {
+      await kit.event('message.received', 'talker');
+      await kit.event('message.received', 'quiet');
+    }
+    await kit.event('payment.succeeded', 'buyer', { amount: 500 });
+    expect((await kit.member('kol')).profile.tier).toBe('kol');
+    const kernel = kit.runtime.kernel('test');
+    const ids = ['fresh', 'kol', 'talker', 'buyer', 'quiet'];
+    const seen = { idle: 0, moved: 0 };
+    for (const days of [0, 5, 12, 40]) {
+      const now = kit.clock.now() + days * 86_400_000;
+      for (const id of ids) {
+        const before = structuredClone(await kit.member(id));
+        const idle = reviewIsIdle(kernel, structuredClone(before), now);
+        const after = structuredClone(before);
+        const out = advance(kernel, after, { kind: 'review', id: String(now) }, now);
+        const unchanged =
+          JSON.stringify(after) === JSON.stringify(before) &&
+          out.effects.length + out.events.length + out.timers.length + out.requests.length === 0;
+        expect({ id, days, idle }).toEqual({ id, days, idle: unchanged });
+        seen[idle ? 'idle' : 'moved']++;
+      }
+    }
+    // both kinds met: quiet members leave their stage and the KOL its tier by day 40
+    expect(seen.idle).toBeGreaterThan(0);
+    expect(seen.moved).toBeGreaterThan(0);
   });
 });

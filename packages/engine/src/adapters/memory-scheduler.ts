@@ -1,5 +1,5 @@
 import type { Timer } from '../kernel/outcome.js';
-import type { Scheduler } from '../ports/scheduler.js';
+import type { ImmediateTimers, Scheduler } from '../ports/scheduler.js';
 import { MinHeap } from '../util/heap.js';
 
 interface Entry {
@@ -13,7 +13,7 @@ interface Entry {
  * Cancelling or replacing a timer leaves its old heap entry behind; it is skipped when popped
  * (lazy deletion keeps both operations O(log n) without a decrease-key).
  */
-export class MemoryScheduler implements Scheduler {
+export class MemoryScheduler implements Scheduler, ImmediateTimers {
   private readonly heap = new MinHeap<Entry>();
   private readonly live = new Map<string, Map<string, Entry>>();
   private seq = 0;

@@ -1,7 +1,14 @@
 import type { Effect, OutboxEntry } from '../model/effect.js';
 import type { JourneyInstance } from '../model/instance.js';
 import type { MemberState } from '../model/member.js';
-import type { CommitResult, MemberCommit, PublishedVersion, SettleUpdate, Store } from '../ports/store.js';
+import type {
+  CommitResult,
+  ImmediateMembers,
+  MemberCommit,
+  PublishedVersion,
+  SettleUpdate,
+  Store,
+} from '../ports/store.js';
 import { MinHeap } from '../util/heap.js';
 
 export interface MemoryStoreOptions {
@@ -31,7 +38,7 @@ interface Due {
 const clone: <T>(v: T) => T = (v) => structuredClone(v);
 
 /** The whole Store in memory: tests, simulation, and a reference for store-sql. */
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, ImmediateMembers {
   private readonly isolate: boolean;
   private readonly keepFinished: boolean;
   private readonly members = new Map<string, Map<string, MemberState>>();
@@ -39,8 +46,15 @@ export class MemoryStore implements Store {
   private readonly outbox = new Map<string, Map<string, Row>>();
   private readonly dueHeap = new MinHeap<Due>();
   private seq = 0;
-  /** `tenant \u0000 namespace` → key → record: a namespace lists without scanning the others. */
-  private readonly shared = new Map<string, Map<string, unknown>>();
+  /**
+   * Shared records by tenant, then namespace: two look-ups of strings V8 has hashed already
+   * (services call this for nearly every input), not one of a key concatenated and hashed anew.
+   */
+  private readonly shared = new Map<string, Map<string, Map<string, unknown>>>();
+
+  private sharedRecords(tenant: string, namespace: string): Map<string, unknown> | undefined {
+    return this.shared.get(tenant)?.get(namespace);
+  }
   private readonly published = new Map<string, PublishedVersion[]>();
   readonly finished = new Map<string, JourneyInstance[]>();
 
@@ -77,6 +91,10 @@ export class MemoryStore implements Store {
   }
 
   async commitMember(c: MemberCommit): Promise<CommitResult> {
+    return this.commitMemberNow(c);
+  }
+
+  commitMemberNow(c: MemberCommit): CommitResult {
     const members = this.tenantMembers(c.tenant);
     const current = members.get(c.state.id);
     if ((current?.rev ?? 0) !== c.expectedRev) return 'conflict';
@@ -148,11 +166,19 @@ export class MemoryStore implements Store {
   }
 
   async hasEvent(tenant: string, eventId: string): Promise<boolean> {
+    return this.hasEventNow(tenant, eventId);
+  }
+
+  hasEventNow(tenant: string, eventId: string): boolean {
     return this.events.get(tenant)?.has(eventId) ?? false;
   }
 
   async *memberIds(tenant: string): AsyncIterable<string> {
-    yield* [...(this.members.get(tenant)?.keys() ?? [])];
+    yield* this.memberIdsNow(tenant);
+  }
+
+  memberIdsNow(tenant: string): Iterable<string> {
+    return [...(this.members.get(tenant)?.keys() ?? [])];
   }
 
   memberCount(tenant: string): number {
@@ -207,7 +233,7 @@ export class MemoryStore implements Store {
   }
 
   async readShared<T>(tenant: string, namespace: string, key: string): Promise<T | undefined> {
-    return this.shared.get(`${tenant}\u0000${namespace}`)?.get(key) as T | undefined;
+    return this.sharedRecords(tenant, namespace)?.get(key) as T | undefined;
   }
 
   async updateShared<T>(
@@ -216,11 +242,15 @@ export class MemoryStore implements Store {
     key: string,
     update: (current: T | undefined) => T,
   ): Promise<T> {
-    const id = `${tenant}\u0000${namespace}`;
-    let records = this.shared.get(id);
+    let byNamespace = this.shared.get(tenant);
+    if (byNamespace === undefined) {
+      byNamespace = new Map();
+      this.shared.set(tenant, byNamespace);
+    }
+    let records = byNamespace.get(namespace);
     if (records === undefined) {
       records = new Map();
-      this.shared.set(id, records);
+      byNamespace.set(namespace, records);
     }
     // synchronous read-modify-write: atomic in a single JavaScript thread
     const next = update(records.get(key) as T | undefined);
@@ -230,7 +260,7 @@ export class MemoryStore implements Store {
 
   async *listShared<T>(tenant: string, namespace: string): AsyncIterable<[string, T]> {
     // a snapshot of the keys: records written while the caller iterates do not disturb it
-    const records = this.shared.get(`${tenant}\u0000${namespace}`);
+    const records = this.sharedRecords(tenant, namespace);
     for (const key of [...(records?.keys() ?? [])]) yield [key, records?.get(key) as T];
   }
 

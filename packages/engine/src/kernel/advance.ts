@@ -4,7 +4,7 @@ import type { JourneyInstance } from '../model/instance.js';
 import { type MemberState, ownList } from '../model/member.js';
 import type { Kernel } from './context.js';
 import { keepUnmatched } from './inbox.js';
-import { evaluateTier, initMember, reviewStage } from './ladder.js';
+import { evaluateTier, initMember, reviewKeeps, reviewStage } from './ladder.js';
 import { startInstance } from './lifecycle.js';
 import { MECHANIC_TOKEN_PREFIX, mechanicReply, mechanicTimer } from './mechanics-bridge.js';
 import { migrateMember } from './migrate.js';
@@ -76,6 +76,22 @@ function settle(run: Run): void {
     }
     return;
   }
+}
+
+/**
+ * Whether the periodic review (`{ kind: 'review' }`) would change nothing for this member: no
+ * stage left, no tier changed, nothing else for `advance` to do (no run to go on with, no inbox to
+ * prune), so an empty outcome and the state as it was. Most members at most reviews: the runtime
+ * skips their input instead of running and committing it.
+ */
+export function reviewIsIdle(kernel: Kernel, state: MemberState, now: number): boolean {
+  const pb = kernel.current;
+  const p = state.profile;
+  // what `initMember` would do, and what `settle` and `keepUnmatched` would find
+  if ((p.stage === null && pb.stages.length > 0) || (p.tier === '' && pb.tiers.length > 0)) return false;
+  if (state.inbox.length > 0) return false;
+  for (const i of state.instances) if (i.status === 'active') return false;
+  return reviewKeeps(new Run(kernel, state, now));
 }
 
 /**

@@ -56,19 +56,24 @@ export function promoteStage(run: Run): void {
   }
 }
 
-/** The periodic review: a member whose stage's `keepWhen` fails moves down until one holds. */
-export function reviewStage(run: Run): void {
+/** The stage the periodic review keeps the member in: down from its own until a `keepWhen` holds. */
+function reviewedStage(run: Run): string | null {
   const pb = run.kernel.current;
-  if (run.profile.stage === null) return;
+  if (run.profile.stage === null) return null;
   let cur = pb.stageIndex.get(run.profile.stage) ?? 0;
-  const from = run.profile.stage;
   while (cur > 0) {
     const keep = pb.stages[cur]!.keepWhen;
     if (keep === null || isTruthy(keep(run.scope))) break;
     cur--;
   }
-  const to = pb.stages[cur]!.id;
-  if (to === from) return;
+  return pb.stages[cur]!.id;
+}
+
+/** The periodic review: a member whose stage's `keepWhen` fails moves down until one holds. */
+export function reviewStage(run: Run): void {
+  const from = run.profile.stage;
+  const to = reviewedStage(run);
+  if (to === null || to === from) return;
   run.profile.stage = to;
   run.dirty = true;
   run.emit(EVENTS.stageLeft, { stage: from, to });
@@ -86,18 +91,21 @@ function setTier(run: Run, tier: CompiledTier, by: 'promotion' | 'demotion'): vo
  * holds (the first tier always does). A tier set by a step is not demoted automatically.
  */
 export function evaluateTier(run: Run): void {
+  const move = tierMove(run);
+  if (move !== null) setTier(run, move.tier, move.by);
+}
+
+/** Where `evaluateTier` would move the member, or null to stay. Reads the scope, changes nothing. */
+function tierMove(run: Run): { tier: CompiledTier; by: 'promotion' | 'demotion' } | null {
   const pb = run.kernel.current;
   const tiers = pb.tiers;
-  if (tiers.length < 2) return;
+  if (tiers.length < 2) return null;
   const cur = pb.tierIndex.get(run.profile.tier) ?? 0;
   for (let k = tiers.length - 1; k > cur; k--) {
-    if (qualifies(run, tiers[k]!)) {
-      setTier(run, tiers[k]!, 'promotion');
-      return;
-    }
+    if (qualifies(run, tiers[k]!)) return { tier: tiers[k]!, by: 'promotion' };
   }
   const keep = tiers[cur]?.keepWhen ?? null;
-  if (cur === 0 || run.state.tierPinned || keep === null || isTruthy(keep(run.scope))) return;
+  if (cur === 0 || run.state.tierPinned || keep === null || isTruthy(keep(run.scope))) return null;
   let to = 0;
   for (let k = cur - 1; k > 0; k--) {
     const w = tiers[k]!.when;
@@ -106,5 +114,13 @@ export function evaluateTier(run: Run): void {
       break;
     }
   }
-  setTier(run, tiers[to]!, 'demotion');
+  return { tier: tiers[to]!, by: 'demotion' };
+}
+
+/**
+ * Whether the periodic review (`reviewStage`, then `evaluateTier`) would leave the member as it
+ * is: its stage kept, its tier kept. Evaluates the same rules on the same scope, changing nothing.
+ */
+export function reviewKeeps(run: Run): boolean {
+  return reviewedStage(run) === run.profile.stage && tierMove(run) === null;
 }

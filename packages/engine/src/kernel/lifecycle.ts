@@ -24,7 +24,10 @@ function entryId(journey: string, key: string): string {
 }
 
 export function instanceId(member: string, journey: string, key: string, run: number): string {
-  return key === '' ? `${member}:${journey}:${run}` : `${member}:${journey}[${key}]:${run}`;
+  // joined into one flat string: a run's id is kept (by the run, its entry record, its orders) as
+  // long as the member, and a template literal's result is a chain of pieces twice its size
+  if (key === '') return [member, ':', journey, ':', run].join('');
+  return [member, ':', journey, '[', key, ']:', run].join('');
 }
 
 /**

@@ -2,8 +2,9 @@ import type { CompiledExpression } from '@kith/playbook/browser';
 import type { CompiledPlaybook } from '../compile/types.js';
 import type { Mechanic, MechanicContext, MechanicOutput, StepInfo } from '../mechanics/types.js';
 import type { EventView, KithEvent } from '../model/event.js';
+import type { MemberProfile } from '../model/member.js';
 import { ownRecord } from '../model/member.js';
-import type { Run } from './run.js';
+import type { Run, RunScope } from './run.js';
 
 export const MECHANIC_TOKEN_PREFIX = 'm:';
 
@@ -12,17 +13,39 @@ export function mechanicTimerKey(tenant: string, member: string, name: string): 
   return `${tenant}/${member}/${MECHANIC_TOKEN_PREFIX}${name}`;
 }
 
+/**
+ * A mechanic's view of the run, made for every call: a class, so `evaluate` is one shared method
+ * rather than a closure allocated per mechanic per event (several mechanics see every message).
+ */
+class Context implements MechanicContext<unknown, unknown> {
+  readonly tenant: string;
+  readonly now: number;
+  readonly member: Readonly<MemberProfile>;
+  readonly left: boolean;
+  readonly state: unknown;
+  readonly plan: unknown;
+  readonly playbook: CompiledPlaybook;
+  private readonly scope: RunScope;
+
+  constructor(run: Run, m: Mechanic) {
+    const pb = run.kernel.current;
+    this.tenant = run.tenant;
+    this.now = run.now;
+    this.member = run.profile;
+    this.left = run.state.leftAt !== null;
+    this.state = run.state.mechanics[m.name];
+    this.plan = pb.plans.get(m.name);
+    this.playbook = pb;
+    this.scope = run.scope;
+  }
+
+  evaluate(expr: CompiledExpression): unknown {
+    return expr(this.scope);
+  }
+}
+
 function context(run: Run, m: Mechanic): MechanicContext<unknown, unknown> {
-  return {
-    tenant: run.tenant,
-    now: run.now,
-    member: run.profile,
-    left: run.state.leftAt !== null,
-    state: run.state.mechanics[m.name],
-    plan: run.kernel.current.plans.get(m.name),
-    playbook: run.kernel.current,
-    evaluate: (expr: CompiledExpression) => expr(run.scope),
-  };
+  return new Context(run, m);
 }
 
 function active(run: Run, m: Mechanic): boolean {

@@ -7,6 +7,8 @@ import { timerKey } from './steps/wait.js';
  * needs no timer, and a key cancelled and set again (a migrated wait) is a replacement.
  */
 export function reconcileTimers(tenant: string, state: MemberState, out: Outcome): void {
+  // nothing set, nothing cancelled: nothing to reconcile (after most service replies)
+  if (out.cancels.length === 0 && out.timers.length === 0) return;
   // the common case, one new wait and nothing cancelled, needs no bookkeeping
   if (out.cancels.length === 0 && out.timers.length === 1) {
     const t = out.timers[0]!;

@@ -14,3 +14,9 @@ export interface Scheduler {
   /** When the earliest timer is due, if any. */
   nextAt(): Promise<number | undefined>;
 }
+
+/** A Scheduler's `schedule` and `cancel` done at once (in memory): see `ImmediateMembers`. */
+export interface ImmediateTimers {
+  scheduleNow(timers: readonly Timer[]): void;
+  cancelNow(tenant: string, keys: readonly string[]): void;
+}

@@ -70,3 +70,17 @@ export interface Store {
   savePublished(tenant: string, version: PublishedVersion): Promise<void>;
   listPublished(tenant: string): Promise<PublishedVersion[]>;
 }
+
+/**
+ * What an in-memory Store can also do at once, without a promise: the member operations of one
+ * input. Given to the Runtime (`RuntimeOptions.immediate`) by a host that owns both (the
+ * simulator), it lets an input that calls no service run from load to commit synchronously.
+ * Each method must do exactly what its asynchronous counterpart does.
+ */
+export interface ImmediateMembers {
+  loadMemberNow(tenant: string, member: string): MemberState | undefined;
+  hasEventNow(tenant: string, eventId: string): boolean;
+  commitMemberNow(commit: MemberCommit): CommitResult;
+  /** The members, as `memberIds` lists them. */
+  memberIdsNow(tenant: string): Iterable<string>;
+}

@@ -1,7 +1,7 @@
 import type { ResolvedPlaybook } from '@kith/playbook/browser';
 import { compilePlaybook } from '../compile/compile.js';
 import type { CompiledPlaybook } from '../compile/types.js';
-import { advance, type Input } from '../kernel/advance.js';
+import { advance, type Input, reviewIsIdle } from '../kernel/advance.js';
 import { DEFAULT_KERNEL_OPTIONS, type Kernel, type KernelOptions } from '../kernel/context.js';
 import { mechanicTimerKey } from '../kernel/mechanics-bridge.js';
 import type { Outcome, Timer } from '../kernel/outcome.js';
@@ -20,8 +20,8 @@ import type { EventInput, KithEvent } from '../model/event.js';
 import { type MemberState, newMemberState } from '../model/member.js';
 import type { Clock } from '../ports/clock.js';
 import type { Effects } from '../ports/effects.js';
-import type { Scheduler } from '../ports/scheduler.js';
-import type { Store } from '../ports/store.js';
+import type { ImmediateTimers, Scheduler } from '../ports/scheduler.js';
+import type { ImmediateMembers, Store } from '../ports/store.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './backoff.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { type MigrationPreview, MigrationTally } from './migration.js';
@@ -43,6 +43,12 @@ export interface RuntimeOptions {
   services?: Readonly<Record<string, ServiceHandler>>;
   /** Sees every committed outcome (funnel analytics, live views); must not throw. */
   observer?: (tenant: string, member: string, outcome: Outcome) => void;
+  /**
+   * The synchronous side of `store` and `scheduler` (the same objects), when both are in memory
+   * and this Runtime is their only user, as in a simulation: an input that calls no service then
+   * runs from load to commit at once, without a promise (and its garbage) per step.
+   */
+  immediate?: { members: ImmediateMembers; timers: ImmediateTimers };
 }
 
 export interface PublishOptions {
@@ -73,6 +79,19 @@ function batchSize(r: DispatchReport): number {
   return r.delivered + r.failed + r.dead + r.deferred + r.skipped;
 }
 
+/**
+ * A community event sent to every member (`member: '*'`): the members it goes to, listed when it
+ * was sent, each one's event (id `${source}${member}`) made when its turn comes.
+ */
+interface FanOut {
+  tenant: string;
+  source: string;
+  type: string;
+  at: number;
+  data: Readonly<Record<string, unknown>>;
+  ids: readonly string[];
+}
+
 /** How often `load` asks the Store for versions published by other processes. */
 const LOAD_REFRESH_MS = 2000;
 
@@ -91,6 +110,42 @@ function merge(into: Outcome, more: Outcome): void {
 }
 
 /**
+ * A service's or a preparer's environment. Most never forward anything (an index update, a
+ * count), so the id prefix of forwarded events is built on the first one, not for every call.
+ */
+class Env implements ServiceEnv {
+  readonly now: number;
+  private prefix: string | null = null;
+  private n = 0;
+
+  constructor(
+    readonly store: Store,
+    readonly playbook: CompiledPlaybook,
+    private readonly clock: Clock,
+    private readonly queue: (KithEvent | FanOut)[],
+    private readonly tenant: string,
+    private readonly kind: string,
+    private readonly a: string,
+    private readonly b: string,
+    private readonly c: string | undefined,
+  ) {
+    this.now = clock.now();
+  }
+
+  forward(e: MechanicEvent & { member: string | null }): void {
+    this.prefix ??= `${this.kind}:${this.a}:${this.b}:${this.c === undefined ? '' : `${this.c}:`}`;
+    this.queue.push({
+      tenant: this.tenant,
+      id: `${this.prefix}${this.n++}`,
+      type: e.type,
+      member: e.member,
+      at: this.clock.now(),
+      data: e.data ?? {},
+    });
+  }
+}
+
+/**
  * The engine with its ports: it loads a member, runs the pure core on one input, fulfils service
  * requests, and commits state + consumed event + outbox atomically, then sets timers. Everything
  * it knows about time comes from the Clock.
@@ -102,11 +157,17 @@ export class Runtime {
   private readonly mechanics: readonly Mechanic[];
   private readonly kernelOptions: KernelOptions;
   private readonly tenants = new Map<string, TenantPlaybooks>();
-  private readonly locks = new KeyedMutex();
+  /**
+   * Per tenant, per member: keyed by the member id itself (a string made once, whose hash V8
+   * keeps), not by a tenant+member string built and hashed afresh for every input.
+   */
+  private readonly locks = new Map<string, KeyedMutex>();
   private readonly services: Map<string, ServiceHandler>;
   private readonly dispatcher: Dispatcher;
-  private readonly forwarded: KithEvent[] = [];
+  /** Events for other members, taken in order by `drain`; a fan-out is one entry for all its members. */
+  private readonly forwarded: (KithEvent | FanOut)[] = [];
   private readonly observer: RuntimeOptions['observer'];
+  private readonly immediate: RuntimeOptions['immediate'];
   private draining = false;
   /** When each tenant's published versions were last read from the Store (`load`). */
   private readonly refreshedAt = new Map<string, number>();
@@ -119,6 +180,7 @@ export class Runtime {
     this.mechanics = options.mechanics ?? DEFAULT_MECHANICS;
     this.kernelOptions = { ...DEFAULT_KERNEL_OPTIONS, ...options.kernel };
     this.observer = options.observer;
+    this.immediate = options.immediate;
     const retry = { ...DEFAULT_RETRY, ...options.retry };
     if (retry.maxAttempts < 1) throw new Error('retry.maxAttempts must be at least 1');
     this.services = new Map(
@@ -213,6 +275,15 @@ export class Runtime {
 
   /** Takes an event in. The same (tenant, id) twice has no second effect. */
   async ingest(input: EventInput): Promise<IngestStatus> {
+    return this.ingestNow(input);
+  }
+
+  /**
+   * `ingest`, with the status itself rather than a promise of it when nothing had to wait: with
+   * the immediate ports (`RuntimeOptions.immediate`), an event whose input — and the events it
+   * forwarded — called no service. A simulation's loop then suspends only for those that did.
+   */
+  ingestNow(input: EventInput): IngestStatus | Promise<IngestStatus> {
     const event: KithEvent = {
       tenant: input.tenant,
       id: input.id,
@@ -221,18 +292,35 @@ export class Runtime {
       at: input.at ?? this.clock.now(),
       data: input.data ?? {},
     };
-    const status = await this.ingestEvent(event);
-    await this.drain();
+    const ingested = this.ingestEvent(event);
+    if (typeof ingested !== 'string') return this.thenDrain(ingested);
+    if (this.forwarded.length > 0 && !this.draining) return this.thenDrain(ingested);
+    return ingested;
+  }
+
+  private async thenDrain(ingested: IngestStatus | Promise<IngestStatus>): Promise<IngestStatus> {
+    const status = await ingested;
+    if (this.forwarded.length > 0) await this.drain();
     return status;
   }
 
-  private async ingestEvent(event: KithEvent): Promise<IngestStatus> {
-    if (event.member !== null) {
-      const prepared = await this.prepare(event);
-      if (prepared === null) return 'duplicate';
-      const input: Input = { kind: 'event', event: prepared };
-      return this.process(event.tenant, event.member, input, event.id, this.clock.now());
-    }
+  /** An event in: at once when nothing has to wait (see `runInput`), else a promise. */
+  private ingestEvent(event: KithEvent): IngestStatus | Promise<IngestStatus> {
+    if (event.member === null) return this.ingestCommunityEvent(event);
+    const pb = this.tenants.get(event.tenant)?.current;
+    if (pb !== undefined && this.preparersOf(pb, event.type).length > 0)
+      return this.prepareThenRun(event, event.member);
+    return this.runInput(event.tenant, event.member, { kind: 'event', event }, event.id, this.clock.now());
+  }
+
+  private async prepareThenRun(event: KithEvent, member: string): Promise<IngestStatus> {
+    const prepared = await this.prepare(event);
+    if (prepared === null) return 'duplicate';
+    const input: Input = { kind: 'event', event: prepared };
+    return this.runInput(event.tenant, member, input, event.id, this.clock.now());
+  }
+
+  private async ingestCommunityEvent(event: KithEvent): Promise<IngestStatus> {
     if (!(await this.store.consumeEvent(event.tenant, event.id))) return 'duplicate';
     await this.communityEvent(event);
     return 'processed';
@@ -293,8 +381,16 @@ export class Runtime {
           at,
           data: e.data ?? {},
         });
-      if (e.member !== '*') emit(e.member);
-      else for await (const id of this.store.memberIds(tenant)) emit(id);
+      if (e.member !== '*') {
+        emit(e.member);
+        continue;
+      }
+      // The members are listed now (who is a member when it fires), but each one's event is made
+      // only when its turn comes: a fan-out to a million members would otherwise hold a million
+      // event objects at once, every one surviving into the old generation.
+      const ids = await this.memberList(tenant);
+      if (ids.length > 0)
+        this.forwarded.push({ tenant, source: `${source}~${k}~`, type: e.type, at, data: e.data ?? {}, ids });
     }
   }
 
@@ -314,27 +410,22 @@ export class Runtime {
     const handler = this.services.get(req.service);
     if (handler === undefined) throw new Error(`no service '${req.service}'`);
     const pb = this.playbooks(tenant).kernel().current;
-    return handler(req, this.serviceEnv(tenant, pb, `svc:${req.service}:${req.member}:${req.token ?? ''}`));
+    return handler(req, this.serviceEnv(tenant, pb, 'svc', req.service, req.member, req.token ?? ''));
   }
 
-  /** What a service or `prepare` works with; events it forwards get ids `${idPrefix}:${n}`. */
-  private serviceEnv(tenant: string, pb: CompiledPlaybook, idPrefix: string): ServiceEnv {
-    let n = 0;
-    return {
-      store: this.store,
-      playbook: pb,
-      now: this.clock.now(),
-      forward: (e: MechanicEvent & { member: string | null }) => {
-        this.forwarded.push({
-          tenant,
-          id: `${idPrefix}:${n++}`,
-          type: e.type,
-          member: e.member,
-          at: this.clock.now(),
-          data: e.data ?? {},
-        });
-      },
-    };
+  /**
+   * What a service or `prepare` works with; events it forwards get ids `${kind}:${a}:${b}:${n}`,
+   * or `${kind}:${a}:${b}:${c}:${n}` with `c`.
+   */
+  private serviceEnv(
+    tenant: string,
+    pb: CompiledPlaybook,
+    kind: string,
+    a: string,
+    b: string,
+    c?: string,
+  ): ServiceEnv {
+    return new Env(this.store, pb, this.clock, this.forwarded, tenant, kind, a, b, c);
   }
 
   /**
@@ -369,7 +460,7 @@ export class Runtime {
     if (await this.store.hasEvent(event.tenant, event.id)) return null;
     let data = event.data;
     for (const m of preparers) {
-      const env = this.serviceEnv(event.tenant, pb, `prep:${m.name}:${event.id}`);
+      const env = this.serviceEnv(event.tenant, pb, 'prep', m.name, event.id);
       const extra = await m.prepare?.({ ...event, data }, env);
       if (extra !== undefined) data = { ...data, ...extra };
     }
@@ -388,20 +479,17 @@ export class Runtime {
     now: number,
   ): Promise<IngestStatus> {
     const kernel = this.kernel(tenant);
-    return this.locks.run(`${tenant}\u0000${member}`, async () => {
+    return this.locksOf(tenant).run(member, async () => {
       for (let attempt = 0; ; attempt++) {
         if (eventId !== null && (await this.store.hasEvent(tenant, eventId))) return 'duplicate';
         const loaded = await this.store.loadMember(tenant, member);
+        // a review that would change nothing is not run: nothing to commit, nothing to carry out
+        if (input.kind === 'review' && loaded !== undefined && reviewIsIdle(kernel, loaded, now))
+          return 'processed';
         const state: MemberState = loaded ?? newMemberState(tenant, member);
         const expectedRev = state.rev;
         const out = advance(kernel, state, input, now);
-        for (let i = 0; i < out.requests.length; i++) {
-          const req = out.requests[i]!;
-          const output = await this.call(req, tenant);
-          if (req.token !== null)
-            merge(out, advance(kernel, state, { kind: 'reply', token: req.token, output }, now));
-        }
-        if (out.requests.length > 0) reconcileTimers(tenant, state, out);
+        if (out.requests.length > 0) await this.serve(kernel, tenant, state, out, now);
         const result = await this.store.commitMember({
           tenant,
           state,
@@ -424,6 +512,136 @@ export class Runtime {
     });
   }
 
+  /** Every member now (a fan-out's addressees). */
+  private async memberList(tenant: string): Promise<string[]> {
+    if (this.immediate !== undefined) return Array.from(this.immediate.members.memberIdsNow(tenant));
+    const ids: string[] = [];
+    for await (const id of this.store.memberIds(tenant)) ids.push(id);
+    return ids;
+  }
+
+  private locksOf(tenant: string): KeyedMutex {
+    let locks = this.locks.get(tenant);
+    if (locks === undefined) {
+      locks = new KeyedMutex();
+      this.locks.set(tenant, locks);
+    }
+    return locks;
+  }
+
+  /** Fulfils an outcome's service requests, each reply advancing the member again. */
+  private async serve(kernel: Kernel, tenant: string, state: MemberState, out: Outcome, now: number) {
+    for (let i = 0; i < out.requests.length; i++) {
+      const req = out.requests[i]!;
+      const output = await this.call(req, tenant);
+      if (req.token !== null)
+        merge(out, advance(kernel, state, { kind: 'reply', token: req.token, output }, now));
+    }
+    reconcileTimers(tenant, state, out);
+  }
+
+  /**
+   * `process`, done at once when it can be: with the immediate ports, the member free in this
+   * process and no service to call, the input runs from load to commit synchronously (the same
+   * steps in the same order). Otherwise — or once a service must be awaited — it goes on as a
+   * promise, holding the member's lock as `process` would.
+   */
+  private runInput(
+    tenant: string,
+    member: string,
+    input: Input,
+    eventId: string | null,
+    now: number,
+  ): IngestStatus | Promise<IngestStatus> {
+    const im = this.immediate;
+    if (im === undefined) return this.process(tenant, member, input, eventId, now);
+    const locks = this.locksOf(tenant);
+    if (!locks.tryLock(member)) return this.process(tenant, member, input, eventId, now);
+    let handedOver = false;
+    try {
+      if (eventId !== null && im.members.hasEventNow(tenant, eventId)) return 'duplicate';
+      const kernel = this.kernel(tenant);
+      const loaded = im.members.loadMemberNow(tenant, member);
+      if (input.kind === 'review' && loaded !== undefined && reviewIsIdle(kernel, loaded, now))
+        return 'processed';
+      const state: MemberState = loaded ?? newMemberState(tenant, member);
+      const expectedRev = state.rev;
+      const out = advance(kernel, state, input, now);
+      if (out.requests.length > 0) {
+        locks.keep(member);
+        handedOver = true;
+        return this.serveThenCommit(
+          im,
+          locks,
+          kernel,
+          tenant,
+          member,
+          input,
+          eventId,
+          now,
+          state,
+          expectedRev,
+          out,
+        );
+      }
+      return this.commitNow(im, tenant, member, input, eventId, now, state, expectedRev, out);
+    } finally {
+      if (!handedOver) locks.unlock(member);
+    }
+  }
+
+  private async serveThenCommit(
+    im: NonNullable<RuntimeOptions['immediate']>,
+    locks: KeyedMutex,
+    kernel: Kernel,
+    tenant: string,
+    member: string,
+    input: Input,
+    eventId: string | null,
+    now: number,
+    state: MemberState,
+    expectedRev: number,
+    out: Outcome,
+  ): Promise<IngestStatus> {
+    try {
+      await this.serve(kernel, tenant, state, out, now);
+      return this.commitNow(im, tenant, member, input, eventId, now, state, expectedRev, out);
+    } finally {
+      locks.unlock(member);
+    }
+  }
+
+  /** Commits with the lock held; what follows a commit, as in `process`. */
+  private commitNow(
+    im: NonNullable<RuntimeOptions['immediate']>,
+    tenant: string,
+    member: string,
+    input: Input,
+    eventId: string | null,
+    now: number,
+    state: MemberState,
+    expectedRev: number,
+    out: Outcome,
+  ): IngestStatus | Promise<IngestStatus> {
+    const result = im.members.commitMemberNow({
+      tenant,
+      state,
+      expectedRev,
+      eventId,
+      effects: out.effects,
+      finished: out.finished,
+    });
+    if (result === 'duplicate') return 'duplicate';
+    // another writer got there first (not expected of an immediate store): the full path, which
+    // queues behind this lock and runs the input again on fresh state
+    if (result === 'conflict') return this.process(tenant, member, input, eventId, now);
+    if (out.cancels.length > 0) im.timers.cancelNow(tenant, out.cancels);
+    if (out.timers.length > 0) im.timers.scheduleNow(out.timers);
+    for (const e of out.forward) this.forwarded.push(e);
+    this.observer?.(tenant, member, out);
+    return 'processed';
+  }
+
   /** Ingests events emitted for other members (referrals, introductions, waitlists). */
   private async drain(): Promise<void> {
     if (this.draining) return;
@@ -433,7 +651,16 @@ export class Runtime {
       let i = 0;
       while (i < this.forwarded.length) {
         const e = this.forwarded[i++]!;
-        await this.ingestEvent(e);
+        if ('ids' in e) {
+          for (const member of e.ids) {
+            const { tenant, type, at, data } = e;
+            const r = this.ingestEvent({ tenant, id: `${e.source}${member}`, type, member, at, data });
+            if (typeof r !== 'string') await r;
+          }
+        } else {
+          const r = this.ingestEvent(e);
+          if (typeof r !== 'string') await r;
+        }
         if (i >= 4096 && i * 2 >= this.forwarded.length) {
           this.forwarded.splice(0, i);
           i = 0;
@@ -448,7 +675,8 @@ export class Runtime {
   /** Handles one due timer. */
   async fire(timer: Timer): Promise<void> {
     if (timer.member !== null) {
-      await this.process(timer.tenant, timer.member, { kind: 'timer', timer }, null, this.clock.now());
+      const r = this.runInput(timer.tenant, timer.member, { kind: 'timer', timer }, null, this.clock.now());
+      if (typeof r !== 'string') await r;
       return;
     }
     const pb = this.tenants.get(timer.tenant)?.current;
@@ -468,8 +696,15 @@ export class Runtime {
         );
       }
     } else {
-      for await (const id of this.store.memberIds(timer.tenant)) {
-        await this.process(timer.tenant, id, work, null, this.clock.now());
+      const im = this.immediate;
+      if (im !== undefined) {
+        for (const id of im.members.memberIdsNow(timer.tenant)) {
+          const r = this.runInput(timer.tenant, id, work, null, this.clock.now());
+          if (typeof r !== 'string') await r;
+        }
+      } else {
+        for await (const id of this.store.memberIds(timer.tenant))
+          await this.process(timer.tenant, id, work, null, this.clock.now());
       }
     }
     if (due.next !== null) await this.scheduler.schedule([due.next]);

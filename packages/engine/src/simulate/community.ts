@@ -32,6 +32,8 @@ export const ITEM = {
   deliver: 11,
   /** A provider reports back (`data`: type and data; `member` -1 for the community). */
   event: 12,
+  /** A message the per-group cap held back, due again (`data`: the effect). */
+  redeliver: 13,
 } as const;
 
 /** A synthetic member's action, ready to be ingested. */

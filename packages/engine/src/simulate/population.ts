@@ -63,6 +63,10 @@ export class SimulationStore extends MemoryStore {
   }
 
   override async commitMember(c: MemberCommit): Promise<CommitResult> {
+    return this.commitMemberNow(c);
+  }
+
+  override commitMemberNow(c: MemberCommit): CommitResult {
     const current = this.loadMemberNow(c.tenant, c.state.id);
     if ((current?.rev ?? 0) !== c.expectedRev) return 'conflict';
     c.state.rev = c.expectedRev + 1;
@@ -84,11 +88,22 @@ export class SimulationStore extends MemoryStore {
     return false;
   }
 
+  override hasEventNow(): boolean {
+    return false;
+  }
+
   override async *memberIds(tenant: string): AsyncIterable<string> {
-    if (tenant !== this.population.tenant) return;
+    yield* this.memberIdsNow(tenant);
+  }
+
+  /** A list, not a generator: a review or a fan-out walks every member, one result object each. */
+  override memberIdsNow(tenant: string): string[] {
+    if (tenant !== this.population.tenant) return [];
     const states = this.population.states;
-    for (let i = 0; i < states.length; i++) yield states[i]!.id;
-    yield* [...this.strangers.keys()];
+    const ids = new Array<string>(states.length);
+    for (let i = 0; i < states.length; i++) ids[i] = states[i]!.id;
+    for (const id of this.strangers.keys()) ids.push(id);
+    return ids;
   }
 
   override memberCount(tenant: string): number {

@@ -22,8 +22,6 @@ export class SimulatedProviders implements Effects {
   /** Effects carried out, by type. */
   readonly byType = new Map<string, number>();
   private readonly groupLogs = new Map<string, number[]>();
-  /** Messages the group cap held back at least once: each is counted once, however often it waits. */
-  private readonly heldBack = new WeakSet<Effect>();
 
   constructor(
     private readonly playbook: CompiledPlaybook,
@@ -43,17 +41,17 @@ export class SimulatedProviders implements Effects {
     }
   }
 
-  /** An effect whose time has come: the per-group cap first (it may hold it back or drop it). */
-  dispatch(effect: Effect, now: number): void {
+  /**
+   * An effect whose time has come: the per-group cap first (it may hold it back or drop it).
+   * `held`: the cap held it back before (it comes back as `ITEM.redeliver`, counted once).
+   */
+  dispatch(effect: Effect, now: number, held = false): void {
     const gate = this.groupGate(effect, now);
     if (gate === now) this.carry(effect, now);
     else if (gate === 'skip') this.meters.get(effect.target)!.groupSkipped++;
     else {
-      if (!this.heldBack.has(effect)) {
-        this.heldBack.add(effect);
-        this.meters.get(effect.target)!.groupDeferred++;
-      }
-      this.agenda.push(gate, ITEM.deliver, -1, effect);
+      if (!held) this.meters.get(effect.target)!.groupDeferred++;
+      this.agenda.push(gate, ITEM.redeliver, -1, effect);
     }
   }
 
@@ -65,7 +63,7 @@ export class SimulatedProviders implements Effects {
   /** Messages still waiting for their time when the run ended, per channel. */
   countPending(): void {
     this.agenda.forEach((_at, kind, _member, data) => {
-      if (kind !== ITEM.deliver) return;
+      if (kind !== ITEM.deliver && kind !== ITEM.redeliver) return;
       const e = data as Effect;
       if (e.type === EFFECTS.send) {
         const m = this.meters.get(e.target);

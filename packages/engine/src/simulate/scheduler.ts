@@ -1,7 +1,7 @@
 import { mechanicTimerKey } from '../kernel/mechanics-bridge.js';
 import type { Timer } from '../kernel/outcome.js';
 import { timerKey } from '../kernel/steps/wait.js';
-import type { Scheduler } from '../ports/scheduler.js';
+import type { ImmediateTimers, Scheduler } from '../ports/scheduler.js';
 import { Agenda } from './agenda.js';
 import type { Population } from './population.js';
 
@@ -16,7 +16,7 @@ const OBJECT = 1;
  * early, it was replaced) is therefore never fired, which is what cancelling it would have done.
  * Community timers (schedules, the stage review, rituals) are few and kept whole, by key.
  */
-export class SimulationScheduler implements Scheduler {
+export class SimulationScheduler implements Scheduler, ImmediateTimers {
   private readonly agenda = new Agenda();
   private readonly keyed = new Map<string, Timer>();
 
@@ -28,6 +28,10 @@ export class SimulationScheduler implements Scheduler {
   }
 
   async schedule(timers: readonly Timer[]): Promise<void> {
+    this.scheduleNow(timers);
+  }
+
+  scheduleNow(timers: readonly Timer[]): void {
     for (const t of timers) {
       const i =
         t.member === null || t.tenant !== this.population.tenant ? -1 : this.population.indexOf(t.member);
@@ -40,7 +44,11 @@ export class SimulationScheduler implements Scheduler {
     }
   }
 
-  async cancel(_tenant: string, keys: readonly string[]): Promise<void> {
+  async cancel(tenant: string, keys: readonly string[]): Promise<void> {
+    this.cancelNow(tenant, keys);
+  }
+
+  cancelNow(_tenant: string, keys: readonly string[]): void {
     // members' timers need no cancelling: a timer the state no longer holds is not rebuilt
     for (const k of keys) this.keyed.delete(k);
   }

@@ -5,7 +5,7 @@ import { FunnelTally } from '../analytics/funnel.js';
 import { DEFAULT_MECHANICS } from '../mechanics/index.js';
 import type { Mechanic } from '../mechanics/types.js';
 import type { Effect } from '../model/effect.js';
-import { Runtime } from '../runtime/runtime.js';
+import { type IngestStatus, Runtime } from '../runtime/runtime.js';
 import { nextCronRun } from '../time/cron.js';
 import { zoneOffset } from '../time/zone.js';
 import { Agenda } from './agenda.js';
@@ -90,6 +90,8 @@ export async function simulate(
     // one thread, unique event ids: the inbox covers a race that cannot happen here
     kernel: { inboxSize: 0, trace: false },
     observer: (_tenant, _member, out) => tally.current?.observe(out),
+    // the simulation's store and scheduler are in memory and this runtime's alone
+    immediate: { members: store, timers: scheduler },
   });
   await runtime.publish(TENANT, playbook, { version: '1', params: options.params ?? {} });
   const compiled = runtime.kernel(TENANT).current;
@@ -117,8 +119,9 @@ export async function simulate(
   community.plan(occurrences);
 
   let seq = 0;
+  // the status, or a promise of it only when the input had to wait for a service
   const act = (a: Action) =>
-    runtime.ingest({
+    runtime.ingestNow({
       tenant: TENANT,
       id: `s${(seq++).toString(36)}`,
       type: a.type,
@@ -143,35 +146,36 @@ export async function simulate(
     }
     agenda.pop();
     const { at, kind, member, data } = current;
+    let done: IngestStatus | Promise<IngestStatus> = 'processed';
     switch (kind) {
       case ITEM.day:
         community.startDay(member);
         progress?.({ fraction: (at - start) / (end - start), members: population.size });
         break;
       case ITEM.join:
-        await act(community.join(data as number));
+        done = act(community.join(data as number));
         break;
       case ITEM.invite:
-        if (present(member)) await act(community.invite(member));
+        if (present(member)) done = act(community.invite(member));
         break;
       case ITEM.message:
-        if (present(member)) await act(community.message(member));
+        if (present(member)) done = act(community.message(member));
         break;
       case ITEM.checkin:
-        if (present(member)) await act(community.checkin(member, data as string));
+        if (present(member)) done = act(community.checkin(member, data as string));
         break;
       case ITEM.churn:
-        if (present(member)) await act(community.churn(member));
+        if (present(member)) done = act(community.churn(member));
         break;
       case ITEM.click:
-        if (present(member)) await act(community.click(member, data as string));
+        if (present(member)) done = act(community.click(member, data as string));
         break;
       case ITEM.pay:
         if (present(member))
-          await act(community.pay(member, data as Parameters<typeof community.pay>[1], at));
+          done = act(community.pay(member, data as Parameters<typeof community.pay>[1], at));
         break;
       case ITEM.refund:
-        await act(community.refund(member, data as Parameters<typeof community.refund>[1]));
+        done = act(community.refund(member, data as Parameters<typeof community.refund>[1]));
         break;
       case ITEM.ritual:
         community.ritual(data as (typeof cues.rituals)[number], at);
@@ -179,13 +183,17 @@ export async function simulate(
       case ITEM.deliver:
         providers.dispatch(data as Effect, at);
         break;
+      case ITEM.redeliver:
+        providers.dispatch(data as Effect, at, true);
+        break;
       case ITEM.event: {
         const e = data as { type: string; data: Record<string, unknown> };
-        if (member < 0) await runtime.ingest({ tenant: TENANT, id: `s${(seq++).toString(36)}`, ...e });
-        else await act({ type: e.type, member, data: e.data });
+        if (member < 0) done = runtime.ingestNow({ tenant: TENANT, id: `s${(seq++).toString(36)}`, ...e });
+        else done = act({ type: e.type, member, data: e.data });
         break;
       }
     }
+    if (typeof done !== 'string') await done;
   }
   clock.set(end);
   providers.countPending();

@@ -23,6 +23,8 @@ export interface TestKitOptions {
   params?: Record<string, unknown>;
   /** Sees every committed outcome (emitted events, trace), as `RuntimeOptions.observer`. */
   observer?: RuntimeOptions['observer'];
+  /** Give the Runtime the store's and scheduler's synchronous side, as a simulation does. */
+  immediate?: boolean;
 }
 
 /** Validates playbook YAML with @kith/playbook; throws with every diagnostic if it is not valid. */
@@ -69,6 +71,7 @@ export async function createTestKit(source: string | ResolvedPlaybook, options: 
     retry: { baseMs: 1000, maxMs: 60_000, maxAttempts: 4, ...options.retry },
     kernel: { trace: true, ...options.kernel },
     observer: options.observer,
+    immediate: options.immediate === true ? { members: store, timers: scheduler } : undefined,
   });
   const loaded =
     typeof source === 'string' ? loadPlaybook(source) : { playbook: source, params: options.params ?? {} };

@@ -12,7 +12,8 @@ export interface WaitOutput {
 }
 
 export function waitToken(instanceId: string, stepId: string): string {
-  return `${instanceId}@${stepId}`;
+  // flat, as `instanceId`: a waiting run keeps its token
+  return [instanceId, '@', stepId].join('');
 }
 
 export function timerKey(tenant: string, token: string): string {

@@ -233,8 +233,13 @@ function onMessage(ctx: Ctx, view: EventView): MechanicOutput | undefined {
   const prev = ctx.state ?? EMPTY;
   let state = prev;
   if (plan.floodMemory > 0) {
-    const recent = [...prev.recent, at].slice(-plan.floodMemory);
-    state = { ...prev, recent };
+    // one array of the exact size (this runs on every message of every member; a spread and a
+    // slice made two, and a literal with a spread is slow to build in V8)
+    const kept = Math.min(prev.recent.length, plan.floodMemory - 1);
+    const recent = new Array<number>(kept + 1);
+    for (let k = 0, from = prev.recent.length - kept; k < kept; k++) recent[k] = prev.recent[from + k]!;
+    recent[kept] = at;
+    state = { strikes: prev.strikes, recent, mutedUntil: prev.mutedUntil };
   }
   const text = typeof view.text === 'string' ? view.text : '';
   const lower = text.toLowerCase();

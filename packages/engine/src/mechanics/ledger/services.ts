@@ -58,12 +58,14 @@ function placement(round: CampaignRound | null | undefined, order: string): Plac
 async function place(ctx: MoneyContext, offer: string, order: string): Promise<Placement> {
   const spec = campaignsPlan(ctx.env.playbook)?.offers.get(offer)?.campaign ?? null;
   if (spec === null) return NOT_PLACED;
-  const { round, settled } = await updateSales(ctx.env.store, ctx.tenant, offer, (s) => {
+  const { where, settled } = await updateSales(ctx.env.store, ctx.tenant, offer, (s) => {
     const failed = settleDue(s, ctx.now, ctx.token).map((r) => structuredClone(r));
-    return { round: structuredClone(assignRound(s, spec, order, ctx.now).round), settled: failed };
+    // the placement's scalar fields, not a copy of the round: a round holds up to `maxOrders`
+    // participants, and copying them for every order made each order cost as much as its round
+    return { where: placement(assignRound(s, spec, order, ctx.now).round, order), settled: failed };
   });
   for (const r of settled) await carryOut(ctx, r);
-  return placement(round, order);
+  return where;
 }
 
 /** Where an order already recorded was placed (a retried call answers as the first did). */

@@ -44,12 +44,20 @@ function choose(
   capacity: number,
   value: string | null,
 ): GroupSlot | undefined {
+  const groups = pool.groups;
+  if (shard !== 'balance') {
+    // the highest-numbered candidate: groups are listed in the order they were numbered, so the
+    // first from the end (a pool of thousands of full groups is not walked for every member)
+    for (let k = groups.length - 1; k >= 0; k--) {
+      const g = groups[k]!;
+      if (g.size < capacity && (shard !== 'by-attribute' || g.value === value)) return g;
+    }
+    return undefined;
+  }
   let best: GroupSlot | undefined;
-  for (const g of pool.groups) {
+  for (const g of groups) {
     if (g.size >= capacity) continue;
-    if (shard === 'by-attribute' && g.value !== value) continue;
-    if (best === undefined) best = g;
-    else if (shard === 'balance' ? g.size < best.size : g.n > best.n) best = g;
+    if (best === undefined || g.size < best.size) best = g;
   }
   return best;
 }
