@@ -1,6 +1,6 @@
 import type { EventInput } from '@kith/engine';
 import { decJson, decText, encJson, encText, int } from './codec.js';
-import type { SqlRunner } from './sql.js';
+import type { Sql } from './sql.js';
 
 /** An event as the API accepted it: the id is always there (given, or derived from the request). */
 export type InboundEvent = EventInput & { id: string };
@@ -14,7 +14,7 @@ export class Inbox {
   private lastPrune = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly db: SqlRunner,
+    private readonly db: Sql,
     private readonly retentionMs: number,
     private readonly pruneEveryMs: number,
   ) {}
@@ -69,39 +69,59 @@ export class Inbox {
   ): Promise<{ events: InboundEvent[]; blocked: boolean }> {
     if (!Number.isInteger(limit) || limit < 1)
       throw new RangeError(`claimInbound: limit must be a whole number ≥ 1, got ${limit}`);
-    const rows = await this.db.query<{
-      seq: string | number | null;
-      event: string | null;
-      n: string | number | null;
-    }>(
-      `WITH cand AS (
-         SELECT ctid, seq, member FROM kith_inbound
-         WHERE tenant = $1 AND done_at IS NULL
-           AND (claimed_until IS NULL OR claimed_until <= now())
+    const t = encText(tenant);
+    // Three statements in one transaction rather than one query with a correlated subquery: the
+    // plans stay linear in the backlog even on statistics a burst has made stale (the single
+    // query was planned, on a freshly grown table, to scan the tenant's whole backlog once per
+    // candidate: quadratic, and PostgreSQL's CPU went from 0.09 to 0.55 ms per event).
+    return this.db.transaction(async (tx) => {
+      // 1. the oldest unclaimed pending events, locked (other claimers skip them)
+      const cand = await tx.query<{ ctid: string; seq: string | number; member: string | null }>(
+        `SELECT ctid::text AS ctid, seq, member FROM kith_inbound
+         WHERE tenant = $1 AND done_at IS NULL AND (claimed_until IS NULL OR claimed_until <= now())
          ORDER BY seq LIMIT $2
-         FOR UPDATE SKIP LOCKED
-       ), ok AS (
-         SELECT c.ctid FROM cand c
-         WHERE c.member IS NULL OR NOT EXISTS (
-           SELECT 1 FROM kith_inbound p
-           WHERE p.tenant = $1 AND p.member = c.member AND p.seq < c.seq AND p.done_at IS NULL
-             AND NOT EXISTS (SELECT 1 FROM cand q WHERE q.seq = p.seq))
-       ), claimed AS (
-         UPDATE kith_inbound SET claimed_until = now() + $3::double precision * interval '1 millisecond'
-         WHERE ctid = ANY(ARRAY(SELECT ctid FROM ok))
-         RETURNING seq, event
-       )
-       SELECT seq, event::text AS event, NULL::bigint AS n FROM claimed
-       UNION ALL SELECT NULL, NULL, count(*) FROM cand`,
-      [encText(tenant), limit, leaseMs],
-    );
-    const events = rows
-      .filter((r) => r.seq !== null && r.event !== null)
-      .map((r) => ({ seq: int(r.seq!), event: decJson<InboundEvent>(r.event!) }))
-      .sort((a, b) => a.seq - b.seq)
-      .map((r) => r.event);
-    const candidates = int(rows.find((r) => r.n !== null)?.n ?? 0);
-    return { events, blocked: candidates > events.length };
+         FOR UPDATE SKIP LOCKED`,
+        [t, limit],
+      );
+      if (cand.length === 0) return { events: [], blocked: false };
+      // 2. every pending event of those members, claimed elsewhere or being claimed now included
+      const members = [...new Set(cand.flatMap((c) => (c.member === null ? [] : [c.member])))];
+      const pending =
+        members.length === 0
+          ? []
+          : await tx.query<{ member: string; seq: string | number }>(
+              `SELECT p.member, p.seq FROM unnest($2::text[]) AS m(member)
+               JOIN kith_inbound p ON p.tenant = $1 AND p.member = m.member AND p.done_at IS NULL`,
+              [t, members],
+            );
+      // a candidate goes when every earlier pending event of its member is a candidate too
+      const candidates = new Set(cand.map((c) => int(c.seq)));
+      const firstOutside = new Map<string, number>();
+      for (const p of pending) {
+        const seq = int(p.seq);
+        if (candidates.has(seq)) continue;
+        const first = firstOutside.get(p.member);
+        if (first === undefined || seq < first) firstOutside.set(p.member, seq);
+      }
+      const ok = cand.filter((c) => {
+        if (c.member === null) return true;
+        const first = firstOutside.get(c.member);
+        return first === undefined || int(c.seq) < first;
+      });
+      if (ok.length === 0) return { events: [], blocked: true };
+      // 3. the claim itself
+      const rows = await tx.query<{ seq: string | number; event: string }>(
+        `UPDATE kith_inbound SET claimed_until = now() + $2::double precision * interval '1 millisecond'
+         WHERE ctid = ANY($1::tid[])
+         RETURNING seq, event::text AS event`,
+        [ok.map((c) => c.ctid), leaseMs],
+      );
+      const events = rows
+        .map((r) => ({ seq: int(r.seq), event: decJson<InboundEvent>(r.event) }))
+        .sort((a, b) => a.seq - b.seq)
+        .map((r) => r.event);
+      return { events, blocked: cand.length > events.length };
+    });
   }
 
   /**
