@@ -1,9 +1,16 @@
 // The API over real HTTP on @hono/node-server: headers are read from Node's parsed request and the
 // request id is set on Node's response, so these paths differ from `app.fetch` and need their own checks.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonLogger } from '../src/obs/logger.js';
 import { serve } from '../src/serve.js';
 
+// with an editor served: its catch-all `GET /*` matches every GET and must not label them
+const editor = mkdtempSync(join(tmpdir(), 'kith-http-editor-'));
+mkdirSync(editor, { recursive: true });
+writeFileSync(join(editor, 'index.html'), '<!doctype html><title>Kith editor</title>');
 let server: Awaited<ReturnType<typeof serve>>;
 let auth: Record<string, string>;
 const logs: string[] = [];
@@ -12,12 +19,16 @@ beforeAll(async () => {
   server = await serve({
     port: 0,
     mode: 'memory',
+    editorDir: editor,
     env: { KITH_SECRET_KEY: 'c'.repeat(64) },
     log: jsonLogger({ write: (l) => logs.push(l) }),
   });
   auth = { authorization: `Bearer ${server.seeded?.token}` };
 }, 120_000);
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  rmSync(editor, { recursive: true, force: true });
+});
 
 const events = () => `${server.url}/api/v1/tenants/demo/events`;
 
@@ -97,5 +108,25 @@ describe('headers over HTTP', () => {
       duplex: 'half',
     } as RequestInit);
     expect(chunked.status).toBe(413);
+  });
+});
+
+describe('metrics over HTTP', () => {
+  it('label each request with the route it was for, not the editor’s catch-all', async () => {
+    await fetch(`${server.url}/api/v1/tenants/demo/playbooks`, { headers: auth });
+    await fetch(`${server.url}/api/v1/tenants/demo/members/nobody`, { headers: auth });
+    await fetch(`${server.url}/api/v1/me`);
+    await fetch(`${server.url}/some/editor/page`);
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const series = (route: string, status: number) =>
+      new RegExp(
+        `kith_http_requests_total\\{method="GET",route="${route.replace(/[/*]/g, '\\$&')}",status="${status}"\\} \\d+`,
+      );
+    expect(text).toMatch(series('/api/v1/tenants/:tenant/playbooks', 200));
+    expect(text).toMatch(series('/api/v1/tenants/:tenant/members/:member', 404));
+    // answered by the auth middleware: labelled with the route it was for
+    expect(text).toMatch(series('/api/v1/me', 401));
+    // the editor's pages are the catch-all's
+    expect(text).toMatch(series('/*', 200));
   });
 });

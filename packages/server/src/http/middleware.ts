@@ -20,13 +20,18 @@ export function requestId(): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** The route pattern that answered (`/api/v1/tenants/:tenant`), so metrics have bounded labels. */
+/**
+ * The route pattern that answered (`/api/v1/tenants/:tenant`), so metrics have bounded labels.
+ * Read after the chain ran: hono leaves `routeIndex` on the handler that responded. When a
+ * middleware answered (401, 429), the label is the route the request was for: the first route
+ * (not middleware) it matched — the editor's catch-all `GET /*` comes last and only counts when
+ * nothing else matched.
+ */
 export function routeOf(c: AppContext): string {
   const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i--) {
-    const r = routes[i];
-    if (r && r.method !== 'ALL') return r.path;
-  }
+  const responding = routes[c.req.routeIndex];
+  if (responding !== undefined && responding.method !== 'ALL') return responding.path;
+  for (const r of routes) if (r.method !== 'ALL') return r.path;
   return 'unmatched';
 }
 
