@@ -258,3 +258,39 @@ describe('RedisRateLimiterStore', () => {
     await expect(redisStore().reserve([{ key: 'k', max: 0, perMs: 1000 }], 0)).rejects.toThrow(RangeError);
   });
 });
+
+describe('after Redis restarted', () => {
+  it('books no slot within a window of the restart: the sends booked just before it were lost', async () => {
+    let id = 'run-a';
+    const prefix = `${testPrefix()}:`;
+    prefixes.push(prefix);
+    const store = new RedisRateLimiterStore(redis, { prefix, restartCheckMs: 0, runId: async () => id });
+    const bucket = { key: 'conn', max: 2, perMs: 1000 };
+    expect(await store.reserve([bucket], 0)).toBe(0);
+    expect(await store.reserve([bucket], 10)).toBe(10);
+    // Redis comes back without those bookings (here: its keys are gone), under a new run id
+    await deleteKeys(redis, prefix);
+    id = 'run-b';
+    // without the guard this would be 20: a third send inside the first second
+    expect(await store.reserve([bucket], 20)).toBe(1020);
+    expect(await store.reserve([bucket], 30)).toBe(1020);
+    // the window after the restart is full again: the next slot is a window later
+    expect(await store.reserve([bucket], 40)).toBe(2020);
+    // later sends are not held any longer than that
+    expect(await store.reserve([bucket], 5000)).toBe(5000);
+  });
+
+  it('holds sends to a per-minute bucket for its own window, and knows nothing at its first check', async () => {
+    let id = 'run-a';
+    const prefix = `${testPrefix()}:`;
+    prefixes.push(prefix);
+    const store = new RedisRateLimiterStore(redis, { prefix, restartCheckMs: 0, runId: async () => id });
+    const group = { key: 'group', max: 20, perMs: 60_000 };
+    const conn = { key: 'conn', max: 30, perMs: 1000 };
+    // a store started after a restart has no earlier id to compare: nothing held
+    expect(await store.reserve([conn], 0)).toBe(0);
+    id = 'run-b';
+    expect(await store.reserve([conn, group], 100)).toBe(60_100);
+    expect(await store.reserve([conn], 200)).toBe(1100);
+  });
+});
