@@ -1,4 +1,5 @@
 import { decText, encText } from './codec.js';
+import { memberCounts } from './members.js';
 import type { SqlRunner } from './sql.js';
 
 /** Where a tenant's members are now, counted in the database (what a live dashboard shows). */
@@ -36,10 +37,7 @@ export async function memberTallies(db: SqlRunner, tenant: string): Promise<Memb
        FROM kith_members WHERE tenant = $1`,
       t,
     ),
-    db.query<{ stage: string | null; tier: string | null; n: number | string }>(
-      'SELECT stage, tier, count(*) AS n FROM kith_members WHERE tenant = $1 GROUP BY stage, tier',
-      t,
-    ),
+    memberCounts(db, tenant),
     db.query<{ k: string | null; n: number | string }>(
       `SELECT s AS k, count(*) AS n FROM kith_members m,
          jsonb_array_elements_text(COALESCE(m.state->'stagesReached', '[]'::jsonb)) AS s
@@ -59,14 +57,7 @@ export async function memberTallies(db: SqlRunner, tenant: string): Promise<Memb
       t,
     ),
   ]);
-  const stages: Record<string, number> = {};
-  const tiers: Record<string, number> = {};
-  for (const r of byStageTier) {
-    const n = Number(r.n);
-    if (r.stage !== null) stages[decText(r.stage)] = (stages[decText(r.stage)] ?? 0) + n;
-    const tier = r.tier === null ? '' : decText(r.tier);
-    tiers[tier] = (tiers[tier] ?? 0) + n;
-  }
+  const { stages, tiers } = byStageTier;
   return {
     members: Number(totals[0]?.n ?? 0),
     left: Number(totals[0]?.left ?? 0),

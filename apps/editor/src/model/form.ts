@@ -307,6 +307,12 @@ export function parseInput(field: FormField, raw: string | boolean): unknown {
   return text;
 }
 
+/** Whether a list's items or a map's values are numbers (typed text is read as one). */
+function numericItems(field: FormField): boolean {
+  const type = field.item ? unwrapParam(field.item).schema.type : undefined;
+  return type === 'number' || type === 'integer';
+}
+
 /** The list control's text: one item per line, numbers where the items are numbers. */
 export function listText(value: unknown): string {
   return Array.isArray(value) ? value.map(String).join('\n') : '';
@@ -318,8 +324,7 @@ function parseList(field: FormField, text: string): unknown[] | undefined {
     .map((line) => line.trim())
     .filter((line) => line !== '');
   if (items.length === 0) return undefined;
-  const type = field.item ? (unwrapParam(field.item).schema.type ?? '') : '';
-  const numeric = type === 'number' || type === 'integer';
+  const numeric = numericItems(field);
   return items.map((item) => {
     const n = Number(item);
     return numeric && !Number.isNaN(n) ? n : item;
@@ -344,8 +349,7 @@ export function mapValue(
   m: FormMessages = ENGLISH_FORM_MESSAGES,
 ): { value: Record<string, unknown> | undefined } | { error: string } {
   const out: Record<string, unknown> = {};
-  const type = field.item ? (unwrapParam(field.item).schema.type ?? '') : '';
-  const numeric = type === 'number' || type === 'integer';
+  const numeric = numericItems(field);
   for (const [rawKey, rawValue] of rows) {
     const key = rawKey.trim();
     if (key === '') continue;

@@ -1,9 +1,8 @@
 import type { Store } from '@kith/engine';
+import type { SqlStore } from '@kith/store-sql';
 
 /** A store that can find a member by a channel identity with an index (SqlStore). */
-interface IdentityFinder {
-  findMemberByIdentity(tenant: string, channel: string, address: string): Promise<string | undefined>;
-}
+type IdentityFinder = Pick<SqlStore, 'findMemberByIdentity'>;
 
 function hasIdentityFinder(store: Store): store is Store & IdentityFinder {
   return typeof (store as Partial<IdentityFinder>).findMemberByIdentity === 'function';

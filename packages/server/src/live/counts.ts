@@ -1,4 +1,5 @@
 import { type CompiledPlaybook, FunnelTally, type Store } from '@kith/engine';
+import type { MemberTallies, SqlStore } from '@kith/store-sql';
 
 /**
  * The live view's `counts`: where members are now. Built from member states only (no finished
@@ -16,20 +17,8 @@ export interface LiveCounts {
   journeys: { journey: string; active: number; waiting: Record<string, number> }[];
 }
 
-/** What SqlStore counts in the database (`memberTallies`); shaped like its answer. */
-interface MemberTallies {
-  members: number;
-  left: number;
-  stages: Record<string, number>;
-  reached: Record<string, number>;
-  tiers: Record<string, number>;
-  goals: Record<string, number>;
-  runs: { journey: string; step: string | null; count: number }[];
-}
-
-interface TallyingStore {
-  memberTallies(tenant: string): Promise<MemberTallies>;
-}
+/** A store that counts where members are in the database (SqlStore). */
+type TallyingStore = Pick<SqlStore, 'memberTallies'>;
 
 function tallies(store: Store): store is Store & TallyingStore {
   return typeof (store as Partial<TallyingStore>).memberTallies === 'function';
