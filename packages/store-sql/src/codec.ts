@@ -23,7 +23,11 @@ export function encJson(v: unknown): string {
   if (!text.includes('\\u0000') && !text.includes(ESC)) return text;
   // JSON.stringify leaves U+E000 raw and writes U+0000 as the escape \u0000 (after an even run of
   // backslashes; an odd run means the backslash itself was escaped)
-  return text.replaceAll(ESC, `${ESC}E`).replace(/(?<!\\)((?:\\\\)*)\\u0000/g, `$1${ESC}0`);
+  const escaped = text.includes(ESC) ? text.replaceAll(ESC, `${ESC}E`) : text;
+  // Nearly always no backslash precedes an escape (engine keys hold U+0000 in every member state):
+  // a plain replace then does, several times faster than the pattern, what the pattern would.
+  if (!escaped.includes('\\\\u0000')) return escaped.replaceAll('\\u0000', `${ESC}0`);
+  return escaped.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, `$1${ESC}0`);
 }
 
 /** Parses JSON text read back (`col::text`), decoding what `encJson` encoded. */

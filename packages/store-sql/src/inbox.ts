@@ -6,6 +6,13 @@ import type { Sql } from './sql.js';
 export type InboundEvent = EventInput & { id: string };
 
 /**
+ * Rows of tenant $1 by the ids in the JSON array $2, through the primary key. No `done_at` test
+ * here: with one, the planner used a partial index of the tenant's pending events and compared each
+ * with every id (a settle of 1,000 events in a backlog of 20,000: 150 µs of PostgreSQL CPU each).
+ */
+const BY_IDS = 'tenant = $1 AND id = ANY(ARRAY(SELECT jsonb_array_elements_text($2::text::jsonb)))';
+
+/**
  * The event inbox: an event is saved when the API accepts it, run by a worker (or the embedded
  * loop), then marked done. Done rows are kept `retentionMs` so that a re-delivery in that window
  * is answered from here; after that `kith_consumed_events` (never pruned) still answers it.
@@ -130,20 +137,16 @@ export class Inbox {
    */
   async settle(tenant: string, done: readonly string[], released: readonly string[]): Promise<void> {
     if (done.length > 0) {
-      await this.db.query(
-        `UPDATE kith_inbound SET done_at = now()
-         WHERE tenant = $1 AND id = ANY(ARRAY(SELECT jsonb_array_elements_text($2::text::jsonb)))
-           AND done_at IS NULL`,
-        [encText(tenant), encJson(done)],
-      );
+      await this.db.query(`UPDATE kith_inbound SET done_at = COALESCE(done_at, now()) WHERE ${BY_IDS}`, [
+        encText(tenant),
+        encJson(done),
+      ]);
     }
     if (released.length > 0) {
-      await this.db.query(
-        `UPDATE kith_inbound SET claimed_until = NULL
-         WHERE tenant = $1 AND id = ANY(ARRAY(SELECT jsonb_array_elements_text($2::text::jsonb)))
-           AND done_at IS NULL`,
-        [encText(tenant), encJson(released)],
-      );
+      await this.db.query(`UPDATE kith_inbound SET claimed_until = NULL WHERE ${BY_IDS}`, [
+        encText(tenant),
+        encJson(released),
+      ]);
     }
     await this.maybePrune();
   }
