@@ -4,6 +4,7 @@ import { type EchoLog, echoDefinition, echoPlugin } from '../__fixtures__/echo-p
 import type { Effect } from '../engine.js';
 import { PluginError } from '../errors/plugin-error.js';
 import { definePlugin } from '../plugin/define-plugin.js';
+import { memoryRateLimiterStore, type RateLimiterStore } from '../rate-limit/store.js';
 import { webhookRequest } from '../webhook/request.js';
 import { createEffectDeliverer, toDeliveryResult } from './deliverer.js';
 import { instantiatePlugin, type PluginInstance } from './instance.js';
@@ -117,6 +118,55 @@ describe('createEffectDeliverer', () => {
     if (wait.status !== 'deferred') throw new Error('expected a wait');
     now += wait.waitMs + 5_000;
     expect((await d.attempt(onTime, 2)).status).toBe('delivered');
+  });
+
+  it('books again when the booking is answered late, and puts the send off when every answer is', async () => {
+    let now = 0;
+    let delay = 0;
+    const booked: number[] = [];
+    const inner = memoryRateLimiterStore();
+    // a store whose answers take `delay` ms of the clock (a busy process, a slow Redis)
+    const slow: RateLimiterStore = {
+      reserve: async (buckets, at) => {
+        booked.push(at);
+        const r = await inner.reserve(buckets, at);
+        now += delay;
+        return r;
+      },
+    };
+    const log: EchoLog = { sent: [], failures: [] };
+    const d = createEffectDeliverer({
+      instances: [bind(log)],
+      clock: { now: () => now },
+      limiterStore: slow,
+    });
+    const to = { kind: 'member', member: 'ann', address: '@ann' };
+    // on time: one booking, sent
+    expect((await d.attempt(send(to), 1)).status).toBe('delivered');
+    expect(booked).toEqual([0]);
+    // the answer takes 400 ms (the window is 1 s, so 100 ms is the tolerance): booked again at 400,
+    // then answered on time
+    delay = 400;
+    let calls = 0;
+    slow.reserve = async (buckets, at) => {
+      booked.push(at);
+      const r = await inner.reserve(buckets, at);
+      now += calls++ === 0 ? delay : 0;
+      return r;
+    };
+    expect((await d.attempt(send(to), 1)).status).toBe('delivered');
+    expect(booked).toEqual([0, 0, 400]);
+    expect(log.sent.map((s) => s.at)).toEqual([0, 400]);
+    // every answer late: put off, not sent
+    slow.reserve = async (buckets, at) => {
+      booked.push(at);
+      const r = await inner.reserve(buckets, at);
+      now += 400;
+      return r;
+    };
+    expect(await d.attempt(send(to), 1)).toEqual({ status: 'deferred', waitMs: 100 });
+    expect(booked.slice(3)).toEqual([400, 800, 1200]);
+    expect(log.sent).toHaveLength(2);
   });
 
   it('turns plugin errors into engine results: rate-limited waits, transient retries, permanent and auth dead-letter', async () => {
