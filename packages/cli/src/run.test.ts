@@ -205,3 +205,24 @@ describe('didYouMean', () => {
     expect(didYouMean('xyz', ['validate', 'test'])).toBe('');
   });
 });
+
+describe('kith worker: options', () => {
+  const env = { DATABASE_URL: 'postgres://127.0.0.1:1/none', REDIS_URL: 'redis://127.0.0.1:1' };
+  it('refuses a --drains or --concurrency that is not a positive integer, before connecting (exit 2)', async () => {
+    for (const [flag, value] of [
+      ['--drains', '0'],
+      ['--drains', 'many'],
+      ['--concurrency', '2.5'],
+    ] as const) {
+      const r = await kith(['worker', flag, value], commands, env);
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(`${flag} must be a positive integer, got '${value}'`);
+    }
+  });
+
+  it('lists --drains in its help', async () => {
+    const r = await kith(['worker', '--help'], commands);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/--drains <N>\s+event batches \(drain jobs/);
+  });
+});

@@ -25,7 +25,12 @@ import { BullScheduler } from './scheduler.js';
 import { TimerWorker } from './worker.js';
 
 export interface WorkerConcurrency {
-  /** Event jobs run in parallel by this process (default 16); each runs a batch of events. */
+  /**
+   * Drain jobs run at once by this process (default 4). Each runs up to `eventBatch` events side
+   * by side, so a few keep a core busy; more only hold batches that another worker could run — with
+   * 16 the first worker to wake took every job of a burst (all ten of `bench/throughput`'s) and the
+   * second stood idle. A plain number for `concurrency` does not set this one.
+   */
   events?: number;
   /** Effects delivered in parallel by this process (default 16). */
   effects?: number;
@@ -42,7 +47,7 @@ export interface StartWorkersOptions {
   connection: RedisConnection;
   /** BullMQ key prefix of the event and effect queues (default `kith`); the API's `createEventQueue` must use the same. */
   prefix?: string;
-  /** One number for every kind of job, or one per kind. */
+  /** One number for effects and timers (drain jobs keep their default), or one per kind. */
   concurrency?: number | WorkerConcurrency;
   log?: WorkerLog;
   relay?: RelayOptions;
@@ -82,8 +87,12 @@ export interface Workers {
  */
 const MAX_STALLED = 20;
 
+/** Drain jobs at once per process unless told otherwise (see `WorkerConcurrency.events`). */
+const DEFAULT_DRAINS = 4;
+
 function concurrencyOf(c: StartWorkersOptions['concurrency'], kind: keyof WorkerConcurrency): number {
-  const n = typeof c === 'number' ? c : (c?.[kind] ?? 16);
+  const fallback = kind === 'events' ? DEFAULT_DRAINS : 16;
+  const n = typeof c === 'number' ? (kind === 'events' ? fallback : c) : (c?.[kind] ?? fallback);
   if (!Number.isInteger(n) || n < 1) {
     throw new RangeError(
       `startWorkers: concurrency for ${kind} must be a positive integer (got ${String(n)})`,

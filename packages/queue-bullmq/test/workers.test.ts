@@ -235,7 +235,10 @@ it('refuses a runtime without a BullScheduler and bad concurrency, saying what t
   const scheduler = new BullScheduler({ connection: redis, prefix });
   const ok = new Runtime({ store: base.store, scheduler, clock: systemClock, effects: new MemoryEffects() });
   await expect(startWorkers({ ...base, runtime: ok, concurrency: 0 })).rejects.toThrow(
-    /concurrency for events must be a positive integer/,
+    /concurrency for effects must be a positive integer/,
+  );
+  await expect(startWorkers({ ...base, runtime: ok, concurrency: { events: 1.5 } })).rejects.toThrow(
+    /concurrency for events must be a positive integer \(got 1.5\)/,
   );
   await expect(startWorkers({ ...base, runtime: ok, eventBatch: 0 })).rejects.toThrow(
     /eventBatch must be a positive integer/,

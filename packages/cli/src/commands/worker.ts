@@ -21,7 +21,13 @@ export default defineCommand({
       type: 'string',
       short: 'c',
       valueName: 'N',
-      description: 'jobs of each kind run at once by this process (default 16)',
+      description: 'effect and timer jobs run at once by this process (default 16)',
+    },
+    drains: {
+      type: 'string',
+      valueName: 'N',
+      description:
+        'event batches (drain jobs, up to 1000 events each) run at once by this process (default 4)',
     },
     prefix: {
       type: 'string',
@@ -45,7 +51,7 @@ export default defineCommand({
     '',
     'Examples:',
     '  DATABASE_URL=postgres://… REDIS_URL=redis://… KITH_SECRET_KEY=… kith worker',
-    '  kith worker --concurrency 64',
+    '  kith worker --concurrency 64 --drains 8',
     '  kith worker --metrics-port 9464 --metrics-host 0.0.0.0',
     '',
     'Stops on SIGINT or SIGTERM after the jobs in flight (exit 0).',
@@ -57,7 +63,12 @@ export default defineCommand({
         'kith worker needs DATABASE_URL and REDIS_URL (the embedded mode runs its work inside `kith serve`)',
       );
     }
-    const concurrency = positive('concurrency', values.concurrency);
+    const jobs = positive('concurrency', values.concurrency);
+    const drains = positive('drains', values.drains);
+    const concurrency =
+      drains === undefined
+        ? jobs
+        : { events: drains, ...(jobs === undefined ? {} : { effects: jobs, timers: jobs }) };
     const metricsPort = values['metrics-port'] === '0' ? 0 : positive('metrics-port', values['metrics-port']);
     if (metricsPort !== undefined && metricsPort > 65_535)
       throw new UsageError(`--metrics-port must be a port number (1–65535), got ${metricsPort}`);
