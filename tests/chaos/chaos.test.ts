@@ -216,7 +216,7 @@ it(
         `  retries the outbox absorbed: ${retries} deliveries after a failure (the provider refused ${receiver.refused} POSTs with 503); ${cluster.total('timers', 'retried')} timer jobs retried after a crash; ${cluster.total('effects', 'deferred')} waits for a rate-limit slot`,
         `  duplicates absorbed: ${absorbedByOutbox} effect jobs for effects already settled, ${reingested} event jobs for events already ingested`,
         `  repeats of a delivered key at the provider (a worker killed between sending and recording): ${receiver.repeats}`,
-        `  busiest second at one endpoint: ${busiest.count} POSTs (limit 30/s per connection, shared by both workers)`,
+        `  busiest second at one endpoint: ${busiest.count} POSTs (limit 30/s per connection, shared by both workers), from ${new Date(busiest.from).toISOString().slice(11, 23)}`,
         `  API events saved while Redis was away and enqueued by the sweep: ${notEnqueued}; workers exited with ${codes.join(', ')}`,
       ].join('\n'),
     );

@@ -85,20 +85,23 @@ export async function startReceiver(options: { failEvery?: number } = {}): Promi
 }
 
 /** The most POSTs a tenant's endpoint saw in any window of `ms` (sliding). */
-export function busiestWindow(posts: readonly Post[], ms: number): { tenant: string; count: number } {
+export function busiestWindow(
+  posts: readonly Post[],
+  ms: number,
+): { tenant: string; count: number; from: number } {
   const byTenant = new Map<string, number[]>();
   for (const p of posts) {
     const times = byTenant.get(p.tenant);
     if (times === undefined) byTenant.set(p.tenant, [p.at]);
     else times.push(p.at);
   }
-  let best = { tenant: '', count: 0 };
+  let best = { tenant: '', count: 0, from: 0 };
   for (const [tenant, times] of byTenant) {
     times.sort((a, b) => a - b);
     let i = 0;
     for (let j = 0; j < times.length; j++) {
       while (times[j]! - times[i]! >= ms) i++;
-      if (j - i + 1 > best.count) best = { tenant, count: j - i + 1 };
+      if (j - i + 1 > best.count) best = { tenant, count: j - i + 1, from: times[i]! };
     }
   }
   return best;

@@ -3,9 +3,16 @@
  * script over every bucket a send touches: Redis runs scripts one at a time, so finding the
  * earliest common slot and spending a token in each bucket is atomic across all workers.
  *
- * KEYS: the bucket keys. ARGV: now, then max and perMs for each key in order.
- * A bucket is stored as a comma-separated ascending list of reservation times, expiring when
- * its last token comes back.
+ * KEYS: the bucket keys, then the boot marker. ARGV: now, Redis's run id (empty: asked of Redis
+ * here), then max and perMs for each bucket in order. A bucket is stored as a comma-separated
+ * ascending list of reservation times, expiring when its last token comes back.
+ *
+ * The boot marker (a hash: run id, and when a restart was first seen) is how a restart is noticed
+ * in the same atomic step as the booking: a Redis that restarted lost the bookings of its last
+ * moments (even with AOF, up to a second of writes), so until the longest window of a send has
+ * passed since the restart was seen, no slot is booked — otherwise a bucket could take its whole
+ * budget again on top of sends the provider already counted. A marker written by an earlier run
+ * and restored from the AOF is what tells a restart; no marker at all is a first use (nothing held).
  */
 export const RESERVE_SCRIPT = `
 local function lb(log, t)
@@ -42,9 +49,25 @@ local function earliest(log, max, per, from)
 end
 
 local now = tonumber(ARGV[1])
+local count = #KEYS - 1
+local marker = KEYS[#KEYS]
+local run = ARGV[2]
+if run == '' then run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') end
+local seen = redis.call('HMGET', marker, 'run', 'at')
+local restartedAt = nil
+if seen[1] == false then
+  redis.call('HSET', marker, 'run', run, 'at', '')
+elseif seen[1] ~= run then
+  redis.call('HSET', marker, 'run', run, 'at', string.format('%.0f', now))
+  restartedAt = now
+elseif seen[2] ~= '' then
+  restartedAt = tonumber(seen[2])
+end
+
 local byKey = {}
 local states = {}
-for n = 1, #KEYS do
+local longest = 0
+for n = 1, count do
   local key = KEYS[n]
   local b = byKey[key]
   if b == nil then
@@ -56,12 +79,14 @@ for n = 1, #KEYS do
     b = { key = key, log = log }
     byKey[key] = b
   end
-  b.max = tonumber(ARGV[2 * n])
-  b.per = tonumber(ARGV[2 * n + 1])
+  b.max = tonumber(ARGV[2 * n + 1])
+  b.per = tonumber(ARGV[2 * n + 2])
+  if b.per > longest then longest = b.per end
   states[n] = b
 end
 
 local t = now
+if restartedAt ~= nil and restartedAt + longest > t then t = restartedAt + longest end
 while true do
   local moved = false
   for n = 1, #states do

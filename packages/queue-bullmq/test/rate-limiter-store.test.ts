@@ -260,16 +260,38 @@ describe('RedisRateLimiterStore', () => {
 });
 
 describe('after Redis restarted', () => {
+  it('notices the restart in the booking itself, for every client at once (the real run id)', async () => {
+    const prefix = `${testPrefix()}:`;
+    prefixes.push(prefix);
+    const a = new RedisRateLimiterStore(redis, { prefix });
+    const b = new RedisRateLimiterStore(redis2, { prefix });
+    const conn = { key: 'conn', max: 30, perMs: 1000 };
+    expect(await a.reserve([conn], 0)).toBe(0);
+    expect(await b.reserve([conn], 5)).toBe(5);
+    // this Redis has not restarted: the marker holds its run id and nothing is held
+    const runId = /run_id:(\w+)/.exec(await redis.info('server'))![1]!;
+    expect(await redis.hget(`${prefix}~boot`, 'run')).toBe(runId);
+    // as after a restart from the AOF: the marker names an earlier run, the last bookings are gone
+    await redis.hset(`${prefix}~boot`, 'run', 'an-earlier-run');
+    await redis.del(`${prefix}conn`);
+    // the very first booking after it is held a window, whichever client makes it, and the others
+    // are held too
+    expect(await b.reserve([conn], 100)).toBe(1100);
+    expect(await a.reserve([conn], 120)).toBe(1100);
+    expect(await a.reserve([conn], 3000)).toBe(3000);
+  });
+
   it('books no slot within a window of the restart: the sends booked just before it were lost', async () => {
     let id = 'run-a';
     const prefix = `${testPrefix()}:`;
     prefixes.push(prefix);
-    const store = new RedisRateLimiterStore(redis, { prefix, restartCheckMs: 0, runId: async () => id });
+    const store = new RedisRateLimiterStore(redis, { prefix, runId: async () => id });
     const bucket = { key: 'conn', max: 2, perMs: 1000 };
     expect(await store.reserve([bucket], 0)).toBe(0);
     expect(await store.reserve([bucket], 10)).toBe(10);
-    // Redis comes back without those bookings (here: its keys are gone), under a new run id
-    await deleteKeys(redis, prefix);
+    // Redis comes back from its AOF without those last bookings (older keys, like the boot
+    // marker, are there), under a new run id
+    await redis.del(`${prefix}conn`);
     id = 'run-b';
     // without the guard this would be 20: a third send inside the first second
     expect(await store.reserve([bucket], 20)).toBe(1020);
@@ -284,10 +306,10 @@ describe('after Redis restarted', () => {
     let id = 'run-a';
     const prefix = `${testPrefix()}:`;
     prefixes.push(prefix);
-    const store = new RedisRateLimiterStore(redis, { prefix, restartCheckMs: 0, runId: async () => id });
+    const store = new RedisRateLimiterStore(redis, { prefix, runId: async () => id });
     const group = { key: 'group', max: 20, perMs: 60_000 };
     const conn = { key: 'conn', max: 30, perMs: 1000 };
-    // a store started after a restart has no earlier id to compare: nothing held
+    // the first use of the prefix has no earlier run to compare with: nothing held
     expect(await store.reserve([conn], 0)).toBe(0);
     id = 'run-b';
     expect(await store.reserve([conn, group], 100)).toBe(60_100);
