@@ -235,6 +235,10 @@ it(
     // most every effect in flight in both workers, once). Everything else the outbox absorbs.
     expect(receiver.repeats).toBeLessThanOrEqual(3 * CONCURRENCY + 2 * CONCURRENCY);
     expect(codes.every((c) => c === 0)).toBe(true);
+    // The limiter books each second a tenth longer than the provider counts it, which absorbs sends
+    // that leave a busy worker late (without it: 57-59 here). Beyond a tenth of a second late, a
+    // send can still land beside the next second's: a little room for that on a loaded machine.
+    expect(busiest.count).toBeLessThanOrEqual(33);
   },
   TIMEOUT_MS,
 );

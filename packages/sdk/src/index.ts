@@ -83,6 +83,7 @@ export {
 } from './errors/plugin-error.js';
 export {
   createEffectDeliverer,
+  DEFAULT_RATE_LIMIT_MARGIN,
   type DelivererOptions,
   type DeliveryOutcome,
   type EffectDeliverer,

@@ -75,7 +75,11 @@ describe('createEffectDeliverer', () => {
   it('defers past the rate limit, holds the slot, and sends on the way back without reserving again', async () => {
     let now = 0;
     const log: EchoLog = { sent: [], failures: [] };
-    const d = createEffectDeliverer({ instances: [bind(log)], clock: { now: () => now } });
+    const d = createEffectDeliverer({
+      instances: [bind(log)],
+      clock: { now: () => now },
+      rateLimitMargin: 0,
+    });
     const g = { kind: 'group', member: 'ann', pool: 'p', group: 'g1' };
     expect((await d.attempt(send(g), 1)).status).toBe('delivered');
     expect((await d.attempt(send(g), 1)).status).toBe('delivered');
@@ -95,7 +99,11 @@ describe('createEffectDeliverer', () => {
   it('gives up a held slot the engine comes back for long after its time, and books anew', async () => {
     let now = 0;
     const log: EchoLog = { sent: [], failures: [] };
-    const d = createEffectDeliverer({ instances: [bind(log)], clock: { now: () => now } });
+    const d = createEffectDeliverer({
+      instances: [bind(log)],
+      clock: { now: () => now },
+      rateLimitMargin: 0,
+    });
     const g = { kind: 'group', member: 'ann', pool: 'p', group: 'g1' };
     await d.attempt(send(g), 1);
     await d.attempt(send(g), 1);
@@ -118,6 +126,20 @@ describe('createEffectDeliverer', () => {
     if (wait.status !== 'deferred') throw new Error('expected a wait');
     now += wait.waitMs + 5_000;
     expect((await d.attempt(onTime, 2)).status).toBe('delivered');
+  });
+
+  it('books each window a tenth longer by default, so sends that leave late stay within the limit', async () => {
+    const now = 0;
+    const log: EchoLog = { sent: [], failures: [] };
+    const g = { kind: 'group', member: 'ann', pool: 'p', group: 'g1' };
+    const d = createEffectDeliverer({ instances: [bind(log)], clock: { now: () => now } });
+    await d.attempt(send(g), 1);
+    await d.attempt(send(g), 1);
+    // 2 per minute to a group: the third waits 66 s, not 60 s
+    expect(await d.attempt(send(g), 1)).toEqual({ status: 'deferred', waitMs: 66_000 });
+    expect(() => createEffectDeliverer({ instances: [bind(log)], rateLimitMargin: -0.1 })).toThrow(
+      /rateLimitMargin must be a share of the window from 0 to 1, got -0.1/,
+    );
   });
 
   it('books again when the booking is answered late, and puts the send off when every answer is', async () => {

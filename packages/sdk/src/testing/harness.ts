@@ -129,6 +129,8 @@ export async function runPluginUnderPlaybook(options: PlaybookRunOptions): Promi
     clock,
     limiterStore: options.limiterStore ?? memoryRateLimiterStore(),
     addressOf: options.addressOf,
+    // on a virtual clock every send leaves at its instant: the provider's exact windows
+    rateLimitMargin: 0,
   });
   const attempts: DeliveryRecord[] = [];
   const effects: Effects = {
