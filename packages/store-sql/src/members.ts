@@ -76,11 +76,12 @@ function where(tenant: string, f: MemberFilter, params: unknown[]): string {
   if (f.tier !== undefined) clauses.push(`tier = ${add(encText(f.tier))}`);
   if (f.tag !== undefined) clauses.push(`tags @> ${add(encJson([f.tag]))}::text::jsonb`);
   if (f.journey !== undefined || f.step !== undefined) {
-    // containment on the runs in progress (a finished run leaves `instances`), GIN-indexed
+    // containment on the runs in progress (a finished run leaves `instances`), through the
+    // GIN-indexed summary of each (migration 6)
     const run: Record<string, unknown> = {};
     if (f.journey !== undefined) run.journey = f.journey;
     if (f.step !== undefined) run.wait = { step: f.step };
-    clauses.push(`state->'instances' @> ${add(encJson([run]))}::text::jsonb`);
+    clauses.push(`kith_runs(state->'instances') @> ${add(encJson([run]))}::text::jsonb`);
   }
   return clauses.join(' AND ');
 }
