@@ -5,7 +5,7 @@
 // then timed from resume to the last job done. CPU time (from /proc: the worker processes, Redis,
 // and the PostgreSQL backends of the run's database) is reported per 1,000 events or jobs, which a
 // shared machine disturbs less than the wall-clock rates. Each round measures both sides, one after
-// the other; with several rounds (default 3) the median is printed too.
+// the other, in alternating order; with several rounds (default 3) the median is printed too.
 //   pnpm --filter @kith/bench throughput [--events 10000] [--tenants 10] [--concurrency 32] [--rounds 3] [--async-commit]
 // Needs PostgreSQL (KITH_TEST_PG, default postgres://postgres@127.0.0.1:5432) and Redis
 // (KITH_REDIS_URL, default redis://127.0.0.1:6379); it uses its own database and key prefix.
@@ -275,17 +275,33 @@ async function main(): Promise<void> {
   const rates: number[] = [];
   for (let round = 1; round <= rounds; round++) {
     if (rounds > 1) console.log(`round ${round} of ${rounds}`);
-    const bare = await bareBullmq(events, concurrency, `${prefix}-bare-${round}`);
-    console.log(`  bare BullMQ no-op jobs:        ${bare.rate.toFixed(0)} jobs/s (${cpuText(bare.cpu)})`);
-    const k = await kith(
-      events,
-      Number(values.tenants),
-      concurrency,
-      `${prefix}-${round}`,
-      values['async-commit'],
-    );
-    await k.dropDb();
-    console.log(`  Kith events, 3-step journey:  ${k.rate.toFixed(0)} events/s (${cpuText(k.cpu)})`);
+    const runBare = async () => {
+      const bare = await bareBullmq(events, concurrency, `${prefix}-bare-${round}`);
+      console.log(`  bare BullMQ no-op jobs:        ${bare.rate.toFixed(0)} jobs/s (${cpuText(bare.cpu)})`);
+      return bare;
+    };
+    const runKith = async () => {
+      const k = await kith(
+        events,
+        Number(values.tenants),
+        concurrency,
+        `${prefix}-${round}`,
+        values['async-commit'],
+      );
+      await k.dropDb();
+      console.log(`  Kith events, 3-step journey:  ${k.rate.toFixed(0)} events/s (${cpuText(k.cpu)})`);
+      return k;
+    };
+    // the order alternates, so that a machine growing busier or quieter favours neither side
+    let bare: Run;
+    let k: Run;
+    if (round % 2 === 1) {
+      bare = await runBare();
+      k = await runKith();
+    } else {
+      k = await runKith();
+      bare = await runBare();
+    }
     console.log(`  ratio: ${(k.rate / bare.rate).toFixed(3)}`);
     ratios.push(k.rate / bare.rate);
     rates.push(k.rate);
