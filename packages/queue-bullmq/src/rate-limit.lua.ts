@@ -52,7 +52,8 @@ local now = tonumber(ARGV[1])
 local count = #KEYS - 1
 local marker = KEYS[#KEYS]
 local run = ARGV[2]
-if run == '' then run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') end
+-- a Redis-compatible server without a run id: restarts go unnoticed, as they would without AOF
+if run == '' then run = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') or 'none' end
 local seen = redis.call('HMGET', marker, 'run', 'at')
 local restartedAt = nil
 if seen[1] == false then
