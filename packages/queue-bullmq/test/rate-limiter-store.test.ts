@@ -249,9 +249,32 @@ describe('RedisRateLimiterStore', () => {
     const ttl = await redis.pttl(`${prefix}k`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(60_000);
-    // A reservation after the window has passed forgets the old entry.
+    // A reservation after the window has passed forgets the old entry: the bucket holds the new
+    // one alone (MessagePack: an array of one uint64)
     await store.reserve(spec, now + 120_000);
-    expect(await redis.get(`${prefix}k`)).toBe(String(now + 120_000));
+    const raw = await redis.getBuffer(`${prefix}k`);
+    expect(raw?.[0]).toBe(0x91);
+    expect(Number(raw?.subarray(2).readBigUInt64BE())).toBe(now + 120_000);
+  });
+
+  it('reads a bucket an earlier version wrote as comma-separated text', async () => {
+    const prefix = `${testPrefix()}:`;
+    const store = redisStore(redis, prefix);
+    const now = Date.now();
+    await redis.set(`${prefix}k`, `${now - 10},${now - 5}`, 'PX', 60_000);
+    // two in the last second already: the third waits for the first to leave the window
+    expect(await store.reserve([{ key: 'k', max: 2, perMs: 1000 }], now)).toBe(now - 10 + 1000);
+  });
+
+  it('books a long queue of sends on one connection at its pace, each booking cheap', async () => {
+    const store = redisStore();
+    const spec = [{ key: 'conn', max: 30, perMs: 1000 }];
+    const now = Date.now();
+    const at: number[] = [];
+    for (let i = 0; i < 3000; i++) at.push(await store.reserve(spec, now));
+    expect(at[29]).toBe(now);
+    expect(at[30]).toBe(now + 1000);
+    expect(at[2999]).toBe(now + 99_000);
   });
 
   it('rejects invalid buckets', async () => {

@@ -45,18 +45,25 @@ export function fits(log: readonly number[], spec: BucketSpec, t: number): boole
 }
 
 /**
- * The earliest instant ≥ `from` at which one more send fits. Only `from` itself and the instants
- * when a reservation's token returns (`entry + perMs`) can be that instant: a full window ends
- * exactly when its earliest entry's token returns.
+ * The earliest instant ≥ `from` at which one more send fits. A send at t breaks a window exactly
+ * when some `max` consecutive reservations a[j] … a[j+max-1] that fit in one window share it with
+ * t, that is when t lies in the open interval (a[j+max-1] - perMs, a[j] + perMs). Both ends of
+ * these intervals grow with j, so one sweep finds the first instant outside all of them: O(entries after `from`) with no
+ * window re-counted — checking each candidate with `fits` was O(entries × max) per reservation,
+ * and a connection with 4,000 sends queued took 20 ms of Redis per booking.
  */
 export function earliestSlot(log: readonly number[], spec: BucketSpec, from: number): number {
-  if (fits(log, spec, from)) return from;
-  for (let i = lowerBound(log, from - spec.perMs + 1); i < log.length; i++) {
-    const t = log[i]! + spec.perMs;
-    if (t > from && fits(log, spec, t)) return t;
+  const { max, perMs } = spec;
+  let t = from;
+  for (let j = lowerBound(log, from - perMs + 1); j + max - 1 < log.length; j++) {
+    const last = log[j + max - 1]!;
+    if (last - perMs >= t) break;
+    // only `max` reservations inside one window make the interval
+    if (last - log[j]! >= perMs) continue;
+    const end = log[j]! + perMs;
+    if (end > t) t = end;
   }
-  // Unreachable: after the last entry's token returns, every window past it is empty.
-  return log[log.length - 1]! + spec.perMs;
+  return t;
 }
 
 /** Spends a token at `at`, forgetting entries that can no longer share a window with `now` or later. */
