@@ -1,20 +1,12 @@
 // bench/simulate: a template on a synthetic community through the real Runtime and mechanics, in
 // virtual time; prints member-steps/s, wall time and peak RSS, against the bare kernel measured in
 // the same run. Runs the built engine (dist), as `kith simulate` does once installed.
-//   pnpm --filter @kith/bench simulate [--members 1000000] [--days 30] [--seed 42] [--template mother-baby]
+//   pnpm --filter @kith/bench simulate [--members 1000000] [--days 30] [--seed 42] [--template mother-baby] [--engine dir]
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import {
-  advance,
-  compilePlaybook,
-  DEFAULT_KERNEL_OPTIONS,
-  type Kernel,
-  type MemberState,
-  newMemberState,
-  resolveSettings,
-  simulate,
-} from '@kith/engine';
+import type { Kernel, MemberState } from '@kith/engine';
 import { type ResolvedPlaybook, validatePlaybookFile, validateSimulationText } from '@kith/playbook';
 import { parse } from 'yaml';
 
@@ -27,8 +19,18 @@ const { values } = parseArgs({
     days: { type: 'string', default: '30' },
     seed: { type: 'string', default: '42' },
     template: { type: 'string', default: 'mother-baby' },
+    // another build of the engine (a package directory with dist/), to compare two builds on the
+    // same machine in turns: `cp -r packages/engine/dist /tmp/before/` before a change, then
+    // alternate `--engine /tmp/before` (with a node_modules link to packages/engine's) and none
+    engine: { type: 'string' },
   },
 });
+const engine: typeof import('@kith/engine') =
+  values.engine === undefined
+    ? await import('@kith/engine')
+    : await import(pathToFileURL(join(resolve(values.engine), 'dist', 'index.js')).href);
+const { advance, compilePlaybook, DEFAULT_KERNEL_OPTIONS, newMemberState, resolveSettings, simulate } =
+  engine;
 
 const dir = join(import.meta.dirname, '..', 'playbooks', values.template);
 const validated = await validatePlaybookFile(join(dir, 'playbook.yaml'));
@@ -129,7 +131,8 @@ const r = result.report;
 
 console.log(
   `template: ${values.template}; ${fmt(settings.members)} organic members × ${settings.days} days, seed ${settings.seed}` +
-    `${profile === undefined ? ' (default profile)' : ' (simulation.yaml)'}`,
+    `${profile === undefined ? ' (default profile)' : ' (simulation.yaml)'}` +
+    `${values.engine === undefined ? '' : `; engine ${values.engine}`}`,
 );
 console.log(`members at the end          ${fmt(result.members)} (${fmt(r.activity.invited)} invited)`);
 console.log(`member-steps                ${fmt(result.memberSteps)}`);

@@ -101,6 +101,26 @@ describe('mechanics', () => {
     expect(kit.texts('m')).toContain('remember 3');
   });
 
+  it('onStep sees only the step kinds a mechanic names in stepKinds, every kind without it', async () => {
+    const seen: Record<string, string[]> = { all: [], offers: [] };
+    const watcher = (name: 'all' | 'offers', kinds?: string[]) =>
+      defineMechanic<true, never>({
+        name,
+        compile: () => true,
+        stepKinds: kinds,
+        onStep(_ctx, info) {
+          seen[name]!.push(info.step.kind);
+          return undefined;
+        },
+      });
+    const kit = await createTestKit(PB, {
+      mechanics: [loyalty, watcher('all'), watcher('offers', ['offer'])],
+    });
+    await kit.event('member.joined', 'm');
+    expect(seen.all).toEqual(['offer', 'score']);
+    expect(seen.offers).toEqual(['offer']);
+  });
+
   it('a mechanic whose compile returns undefined is off for that playbook', async () => {
     const kit = await createTestKit(PB.replace('id: t\n', 'id: off\n'), { mechanics: [loyalty] });
     await kit.event('member.joined', 'm');

@@ -158,6 +158,37 @@ describe('moderation', () => {
     expect(kit.texts('m')).toEqual(['Slow down, Max', 'strike no-flood 1 mute', 'muted', 'unmuted']);
   });
 
+  it('flood: message times are kept for the longest window of any flood rule, and no longer', async () => {
+    const kit = await createTestKit(
+      playbook(
+        `
+- id: burst
+  flood: { messages: 3, per: 1m }
+  action: warn
+  message: burst
+- id: steady
+  flood: { messages: 4, per: 10m }
+  action: warn
+  message: steady
+`,
+        '{ window: 1d }',
+      ),
+      { mechanics: MECHANICS },
+    );
+    await join(kit, 'm', 'Max');
+    // one message, then eleven minutes of quiet: it can no longer count toward either rule
+    await kit.event('message.received', 'm', { text: 'early' });
+    await kit.wait('11m');
+    for (let i = 0; i < 3; i++) {
+      await kit.event('message.received', 'm', { text: `slow ${i}` });
+      await kit.wait('3m');
+    }
+    expect(kit.texts('m')).toEqual([]);
+    // the fourth within ten minutes (the first of them 9 minutes ago): only the longer rule holds
+    await kit.event('message.received', 'm', { text: 'slow 3' });
+    expect(kit.texts('m')).toEqual(['steady', 'strike steady 1 warn']);
+  });
+
   it('delete: asks the channel to delete the message (links, regex), and counts the strike', async () => {
     const kit = await createTestKit(
       playbook(

@@ -216,6 +216,39 @@ stages:
     expect(cq.critical).toBe(cq.messages);
   });
 
+  it('holds group messages over the per-group cap in a queue and sends one per free slot', async () => {
+    const yaml = `
+kith: 1
+id: capped
+name: Capped
+timezone: UTC
+channels:
+  tg: { use: telegram }
+groups:
+  mums: { via: tg, capacity: 1000, groups: ['g1'] }
+delivery:
+  perGroup: { max: 2, per: 1h, mode: defer }
+stages:
+  attract:
+    journeys:
+      - journey: greet
+        on: member.joined
+        steps:
+          - { id: g, group: { assign: mums } }
+          - { id: hi, send: { via: tg, to: group, text: "hi {{ member.id }}" } }
+`;
+    const profile = { ...base, members: 200, days: 3, curve: 'flat', behaviour: { default: NOTHING } };
+    const r = await run(yaml, profile);
+    const tg = r.channels[0]!;
+    // 2 an hour for 72 hours at most; the backlog keeps every slot after the first hours busy
+    expect(tg.group).toBeLessThanOrEqual(144);
+    expect(tg.group).toBeGreaterThan(120);
+    expect(tg.group + tg.pendingAtEnd).toBe(200);
+    expect(tg.groupCap.deferred).toBeGreaterThanOrEqual(tg.pendingAtEnd);
+    expect(tg.groupCap.skipped).toBe(0);
+    expect(await run(yaml, profile)).toEqual(r);
+  });
+
   it('lets flags override the profile', async () => {
     const { playbook } = loadPlaybook(SHOP);
     const s = resolveSettings(

@@ -46,6 +46,12 @@ describe('compiled templates', () => {
   const scope = {
     member: { name: 'Ann', points: 12, tags: ['a', 'b'], attributes: { city: 'HZ' }, ok: true, none: null },
     params: { brand: 'Stars' },
+    offer: { currency: 'CNY', usd: 'usd', odd: 'XYZ', nested: { currency: 'JPY' } },
+    price: 5900,
+    text: '1250',
+    bad: 'abc',
+    list: [1, 2],
+    event: { amount: 12345 },
   };
   const cases = [
     'plain text',
@@ -56,10 +62,19 @@ describe('compiled templates', () => {
     '{{ member.tags.size }} {{ member.tags | join: "," }}',
     '{% if member.points > 10 %}many{% endif %}',
     '{{- member.name -}} x',
+    '价格：{{ price | money: offer.currency }}　👉 {{ params.brand }}',
+    '{{ price|money:offer.currency }} {{ price | money }} {{ text | money: offer.usd }}',
+    "{{ event.amount | money: 'CNY' }} {{ event.amount | money: \"USD\" }} {{ price | money: 'xyz' }}",
+    '{{ price | money: offer.odd }} {{ price | money: offer.missing }} {{ price | money: offer.nested.currency }}',
+    '{{ bad | money: offer.currency }} {{ missing | money: offer.currency }} {{ list | money }}',
+    '{{ price | money: offer.currency, "de-DE" }} {{ price | money: offer.currency | upcase }}',
+    '{{ price | money: offer }} {{ member.points | money: member.ok }}',
   ];
   it.each(cases)('renders %j exactly as Liquid does', (src) => {
     const t = compileTemplate(src);
     if (typeof t !== 'function') throw new Error(t.error);
+    expect(t(scope)).toBe(renderTemplate(src, scope));
+    // the second time from the money cache
     expect(t(scope)).toBe(renderTemplate(src, scope));
   });
 });

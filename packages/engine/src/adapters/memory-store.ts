@@ -199,6 +199,10 @@ export class MemoryStore implements Store, ImmediateMembers {
   }
 
   async nextEffectAt(): Promise<number | undefined> {
+    return this.nextEffectAtNow();
+  }
+
+  nextEffectAtNow(): number | undefined {
     for (;;) {
       const top = this.dueHeap.peek();
       if (top === undefined) return undefined;

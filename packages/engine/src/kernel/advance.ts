@@ -104,7 +104,21 @@ export function reviewIsIdle(kernel: Kernel, state: MemberState, now: number): b
  * const out = advance(kernel, state, { kind: 'event', event }, clock.now());
  */
 export function advance(kernel: Kernel, state: MemberState, input: Input, now: number): Outcome {
-  const run = new Run(kernel, state, now);
+  // taken, not shared: should anything call advance from inside advance, it gets a run of its own
+  let run = spare;
+  spare = null;
+  if (run === null) run = new Run(kernel, state, now);
+  else run.reset(kernel, state, now);
+  const out = advanceRun(run, state, input, now);
+  spare = run;
+  return out;
+}
+
+/** A run to reuse: `advance` runs once per input, and one input at a time. */
+let spare: Run | null = null;
+
+function advanceRun(run: Run, state: MemberState, input: Input, now: number): Outcome {
+  const kernel = run.kernel;
   run.source = sourceOf(input);
   if (state.profile.stage === null || state.profile.tier === '') initMember(run);
   switch (input.kind) {

@@ -1,6 +1,6 @@
 import { EFFECTS, type GroupAddData } from '../model/effect.js';
 import { EVENTS, type KithEvent } from '../model/event.js';
-import { ownRecord, unsubscribedTag } from '../model/member.js';
+import { emptyList, ownRecord, unsubscribedTag } from '../model/member.js';
 import type { Run } from './run.js';
 import { notifyIntroduced } from './steps/introduce.js';
 
@@ -113,7 +113,7 @@ function paid(run: Run, e: KithEvent): void {
         paidAt: e.at,
         payment: str(d.paymentId),
         refunded: 0,
-        refunds: [],
+        refunds: emptyList(),
         instance: null,
         step: null,
       };

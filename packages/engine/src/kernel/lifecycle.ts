@@ -1,7 +1,8 @@
 import type { CompiledJourney } from '../compile/types.js';
 import { EVENTS, type EventView } from '../model/event.js';
 import type { InstanceStatus, JourneyInstance } from '../model/instance.js';
-import { type EntryRecord, ownList, ownRecord } from '../model/member.js';
+import { appended, type EntryRecord, emptyList, ownRecord } from '../model/member.js';
+import { addTo } from './outcome.js';
 import type { Run } from './run.js';
 import { timerKey } from './steps/wait.js';
 
@@ -80,7 +81,7 @@ export function startInstance(
     status: 'active',
     pc: 0,
     wait: null,
-    log: [],
+    log: emptyList(),
     event,
     startedAt: run.now,
     updatedAt: run.now,
@@ -90,8 +91,8 @@ export function startInstance(
   };
   run.state.entries = ownRecord(run.state.entries);
   run.state.entries[id] = new Entry(n, run.now, record?.lastExitedAt ?? null, inst.id);
-  run.state.instances = ownList(run.state.instances);
-  run.state.instances.push(inst);
+  // at its exact size: most members have one run going, and a pushed-to empty list keeps 17 slots
+  run.state.instances = appended(run.state.instances, inst);
   trace(run, 'entered', inst, null, null);
   return inst;
 }
@@ -105,7 +106,7 @@ export function finishInstance(
   reason: string | null,
 ): void {
   if (inst.wait !== null && inst.wait.until !== null)
-    run.out.cancels.push(timerKey(run.tenant, inst.wait.token));
+    addTo(run.out, 'cancels', timerKey(run.tenant, inst.wait.token));
   inst.wait = null;
   inst.status = status;
   inst.endedAt = run.now;
@@ -115,14 +116,15 @@ export function finishInstance(
   const list = run.state.instances;
   const i = list.indexOf(inst);
   if (i >= 0) list.splice(i, 1);
-  // most members end with no run going: drop the room the list grew for them
-  if (list.length === 0 && i >= 0) run.state.instances = [];
+  // most members end with no run going: drop the room the list grew for them (back to the
+  // shared empty list a new member starts with)
+  if (list.length === 0 && i >= 0) run.state.instances = emptyList();
   const record = run.state.entries[entryId(inst.journey, inst.entryKey)];
   if (record !== undefined && record.active === inst.id) {
     record.active = null;
     record.lastExitedAt = run.now;
   }
-  run.out.finished.push(inst);
+  addTo(run.out, 'finished', inst);
   trace(run, status, inst, null, reason);
   if (goal !== null) {
     run.change({ op: 'goal', goal });
@@ -138,7 +140,7 @@ export function trace(
   output: unknown,
 ): void {
   if (!run.kernel.options.trace) return;
-  run.out.trace.push({
+  addTo(run.out, 'trace', {
     kind,
     at: run.now,
     member: run.state.id,

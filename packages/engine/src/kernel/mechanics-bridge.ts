@@ -4,6 +4,7 @@ import type { Mechanic, MechanicContext, MechanicOutput, StepInfo } from '../mec
 import type { EventView, KithEvent } from '../model/event.js';
 import type { MemberProfile } from '../model/member.js';
 import { ownRecord } from '../model/member.js';
+import { addTo } from './outcome.js';
 import type { Run, RunScope } from './run.js';
 
 export const MECHANIC_TOKEN_PREFIX = 'm:';
@@ -65,7 +66,7 @@ export function applyMechanicOutput(run: Run, m: Mechanic, out: MechanicOutput |
     // in the state too: the scheduler may lose it (a restart), the committed state does not
     run.state.mechanicTimers = ownRecord(run.state.mechanicTimers);
     run.state.mechanicTimers[name] = { at: t.at, data };
-    run.out.timers.push({
+    addTo(run.out, 'timers', {
       key: mechanicTimerKey(run.tenant, run.state.id, name),
       tenant: run.tenant,
       member: run.state.id,
@@ -114,11 +115,37 @@ export function mechanicsOnEvent(run: Run, event: KithEvent, view: EventView): v
     applyMechanicOutput(run, m, m.onEvent!(context(run, m), event, view));
 }
 
-export function mechanicsOnStep(run: Run, info: StepInfo): void {
-  for (const m of run.kernel.mechanics) {
-    if (m.onStep === undefined || !active(run, m)) continue;
-    applyMechanicOutput(run, m, m.onStep(context(run, m), info));
+/** Mechanics that handle a step kind (`Mechanic.stepKinds`), per playbook version and mechanics list. */
+const stepListeners = new WeakMap<CompiledPlaybook, Map<readonly Mechanic[], Map<string, Mechanic[]>>>();
+
+/** The mechanics `onStep` goes to after a step of this kind, in their order (often none). */
+export function stepListenersOf(run: Run, kind: string): readonly Mechanic[] {
+  const pb = run.kernel.current;
+  let byList = stepListeners.get(pb);
+  if (byList === undefined) {
+    byList = new Map();
+    stepListeners.set(pb, byList);
   }
+  let byKind = byList.get(run.kernel.mechanics);
+  if (byKind === undefined) {
+    byKind = new Map();
+    byList.set(run.kernel.mechanics, byKind);
+  }
+  let list = byKind.get(kind);
+  if (list === undefined) {
+    list = run.kernel.mechanics.filter(
+      (m) =>
+        m.onStep !== undefined &&
+        pb.plans.has(m.name) &&
+        (m.stepKinds === undefined || m.stepKinds.includes(kind)),
+    );
+    byKind.set(kind, list);
+  }
+  return list;
+}
+
+export function mechanicsOnStep(run: Run, listeners: readonly Mechanic[], info: StepInfo): void {
+  for (const m of listeners) applyMechanicOutput(run, m, m.onStep!(context(run, m), info));
 }
 
 function split(name: string): [string, string] {

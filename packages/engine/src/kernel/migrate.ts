@@ -1,6 +1,7 @@
 import type { CompiledPlaybook } from '../compile/types.js';
 import type { JourneyInstance } from '../model/instance.js';
 import { finishInstance } from './lifecycle.js';
+import { addTo } from './outcome.js';
 import type { Run } from './run.js';
 import { runInstance } from './step-loop.js';
 import { timerKey } from './steps/wait.js';
@@ -51,7 +52,7 @@ export function migrateMember(run: Run): void {
     }
     const since = inst.wait?.since ?? null;
     if (inst.wait !== null && inst.wait.until !== null)
-      run.out.cancels.push(timerKey(run.tenant, inst.wait.token));
+      addTo(run.out, 'cancels', timerKey(run.tenant, inst.wait.token));
     inst.wait = null;
     inst.version = next.version;
     inst.plugins = next.plugins;

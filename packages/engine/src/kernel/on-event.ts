@@ -20,33 +20,39 @@ export function handleEvent(run: Run, event: KithEvent): void {
   if (run.kernel.mechanics.length > 0) mechanicsOnEvent(run, event, view);
   const type = event.type;
   let matched = false;
-  if (run.state.instances.length > 0) {
-    for (const inst of run.state.instances.slice()) {
-      if (!isLive(inst)) continue;
-      const pb = run.kernel.version(inst.version) ?? run.kernel.current;
-      const journey = pb.journeys.get(inst.journey);
-      if (journey === undefined) continue;
-      const rules = journey.exitOnEvent.get(type);
-      if (rules !== undefined && exitOnEvent(run, inst, rules, view)) continue;
-      if (inst.status !== 'waiting' || inst.wait?.event !== type) continue;
-      const step = journey.steps[inst.pc];
-      if (step?.kind !== 'wait') continue;
-      run.enter(inst, pb, journey);
-      const ok = matchesWait(step, run, view);
-      run.leave();
-      if (ok) {
-        matched = true;
-        runInstance(run, inst, { kind: 'event', event: view });
-      }
-    }
-  }
+  const live = run.state.instances;
+  // a copy, as handling one run may start or end others; most members have one run going
+  if (live.length === 1) matched = eventForRun(run, live[0]!, type, view);
+  else if (live.length > 1)
+    for (const inst of live.slice()) if (eventForRun(run, inst, type, view)) matched = true;
   if (!matched && run.kernel.options.inboxSize > 0 && run.kernel.current.waitEvents.has(type))
     run.unmatched.push(view);
   run.scope.event = view;
-  for (const ref of run.kernel.current.triggers.byEvent.get(type) ?? []) {
+  const refs = run.kernel.current.triggers.byEvent.get(type);
+  if (refs === undefined) return;
+  for (const ref of refs) {
     run.scope.event = view;
     if (ref.filter === null || isTruthy(ref.filter(run.scope))) startInstance(run, ref.journey, view, '');
   }
+}
+
+/** The event for one run in progress: its exit rules, then its wait; whether the wait took it. */
+function eventForRun(run: Run, inst: JourneyInstance, type: string, view: EventView): boolean {
+  if (!isLive(inst)) return false;
+  const pb = run.kernel.version(inst.version) ?? run.kernel.current;
+  const journey = pb.journeys.get(inst.journey);
+  if (journey === undefined) return false;
+  const rules = journey.exitOnEvent.get(type);
+  if (rules !== undefined && exitOnEvent(run, inst, rules, view)) return false;
+  if (inst.status !== 'waiting' || inst.wait?.event !== type) return false;
+  const step = journey.steps[inst.pc];
+  if (step?.kind !== 'wait') return false;
+  run.enter(inst, pb, journey);
+  const ok = matchesWait(step, run, view);
+  run.leave();
+  if (!ok) return false;
+  runInstance(run, inst, { kind: 'event', event: view });
+  return true;
 }
 
 function exitOnEvent(

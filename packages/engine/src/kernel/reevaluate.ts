@@ -45,8 +45,10 @@ export function reevaluate(run: Run): void {
   run.scope.event = null;
   evaluateTier(run);
   promoteStage(run);
-  const live = run.state.instances;
-  for (const inst of live.length === 0 ? live : live.slice()) {
+  // a copy when several runs go on, as ending one changes the list; one run needs none
+  const live = run.state.instances.length > 1 ? run.state.instances.slice() : run.state.instances;
+  for (let i = 0; i < live.length; i++) {
+    const inst = live[i]!;
     if (!isLive(inst)) continue;
     const ipb = run.kernel.version(inst.version) ?? pb;
     const journey = ipb.journeys.get(inst.journey);

@@ -6,21 +6,27 @@ import type { JourneyInstance } from '../model/instance.js';
 import type { MemberProfile, MemberState } from '../model/member.js';
 import { applyChange, type MemberChange } from './changes.js';
 import type { Kernel } from './context.js';
-import { emptyOutcome, type Outcome } from './outcome.js';
+import { addTo, emptyOutcome, type Outcome } from './outcome.js';
 import type { RunScope, StepRun, Wake } from './step-run.js';
 
 export type { RunScope, StepRun, Wake } from './step-run.js';
 
 const NO_REFERRER = Object.freeze({ id: null, name: null });
 
+function referrerOf(state: MemberState): RunScope['referrer'] {
+  return state.profile.referrer === null
+    ? NO_REFERRER
+    : { id: state.profile.referrer, name: state.referrerName };
+}
+
 /**
  * The working context of one input for one member: what step executors and the advance loop
  * share. It collects the outcome; it performs no I/O.
  */
 export class Run implements StepRun {
-  readonly out: Outcome = emptyOutcome();
+  out: Outcome;
   readonly scope: RunScope;
-  readonly profile: MemberProfile;
+  profile: MemberProfile;
   /** Member-local events still to handle in this input. */
   readonly queue: KithEvent[] = [];
   /** Events of a waited-for type that no wait took: kept in the inbox for waits about to begin. */
@@ -45,12 +51,13 @@ export class Run implements StepRun {
   carriedSince: number | null = null;
 
   constructor(
-    readonly kernel: Kernel,
-    readonly state: MemberState,
-    readonly now: number,
+    public kernel: Kernel,
+    public state: MemberState,
+    public now: number,
   ) {
     this.profile = state.profile;
     this.playbook = kernel.current;
+    this.out = emptyOutcome();
     const pb = kernel.current;
     this.scope = {
       member: state.profile,
@@ -58,10 +65,7 @@ export class Run implements StepRun {
       params: pb.params,
       now,
       timezone: this.zone(),
-      referrer:
-        state.profile.referrer === null
-          ? NO_REFERRER
-          : { id: state.profile.referrer, name: state.referrerName },
+      referrer: referrerOf(state),
       playbook: pb.scopeInfo,
       offer: null,
       price: null,
@@ -70,6 +74,50 @@ export class Run implements StepRun {
       n: null,
       group: null,
     };
+  }
+
+  /**
+   * Makes this run what `new Run(kernel, state, now)` would be, for another input: the run and
+   * its scope are a quarter of what an input allocates, and `advance` needs one at a time. A field
+   * added to the class must be set again here.
+   */
+  reset(kernel: Kernel, state: MemberState, now: number): void {
+    this.kernel = kernel;
+    this.state = state;
+    this.now = now;
+    this.profile = state.profile;
+    const pb = kernel.current;
+    this.playbook = pb;
+    this.out = emptyOutcome();
+    this.queue.length = 0;
+    this.unmatched.length = 0;
+    this.source = '';
+    this.emitted = 0;
+    this.looseSlot = 0;
+    this.steps = 0;
+    this.dirty = false;
+    this.instance = null;
+    this.journey = null;
+    this.step = null;
+    this.slot = 0;
+    this.woken = false;
+    this.output = null;
+    this.wake = null;
+    this.carriedSince = null;
+    const scope = this.scope;
+    scope.member = state.profile;
+    scope.event = null;
+    scope.params = pb.params;
+    scope.now = now;
+    scope.timezone = this.zone();
+    scope.referrer = referrerOf(state);
+    scope.playbook = pb.scopeInfo;
+    scope.offer = null;
+    scope.price = null;
+    scope.checkout = null;
+    scope.peer = null;
+    scope.n = null;
+    scope.group = null;
   }
 
   get tenant(): string {
@@ -144,7 +192,7 @@ export class Run implements StepRun {
       data,
       notBefore,
     };
-    this.out.effects.push(e);
+    addTo(this.out, 'effects', e);
     return e;
   }
 
@@ -165,13 +213,13 @@ export class Run implements StepRun {
       at: this.now,
       data,
     };
-    this.out.events.push(e);
+    addTo(this.out, 'events', e);
     if (member === this.state.id) this.queue.push(e);
-    else this.out.forward.push(e);
+    else addTo(this.out, 'forward', e);
     return e;
   }
 
   request(service: string, input: Readonly<Record<string, unknown>>, token: string | null): void {
-    this.out.requests.push({ service, tenant: this.tenant, member: this.state.id, token, input });
+    addTo(this.out, 'requests', { service, tenant: this.tenant, member: this.state.id, token, input });
   }
 }

@@ -1,10 +1,14 @@
 import { isTruthy } from '@kith/playbook/browser';
 import { CONTINUE, type CompiledJourney, PARK, STOP } from '../compile/types.js';
+import type { Mechanic } from '../mechanics/types.js';
 import type { JourneyInstance, StepRecord } from '../model/instance.js';
+import { appended } from '../model/member.js';
 import { finishInstance, trace } from './lifecycle.js';
-import { mechanicsOnStep } from './mechanics-bridge.js';
+import { mechanicsOnStep, stepListenersOf } from './mechanics-bridge.js';
 import type { Run, Wake } from './run.js';
 import { execStep, replayStep } from './steps/dispatch.js';
+
+const NO_MECHANICS: readonly Mechanic[] = [];
 
 function logged(log: readonly StepRecord[], step: string): StepRecord | undefined {
   for (let i = log.length - 1; i >= 0; i--) if (log[i]!.step === step) return log[i];
@@ -66,10 +70,12 @@ export function runInstance(run: Run, inst: JourneyInstance, wake: Wake | null):
           return;
         }
         if (control === STOP) return;
-        inst.log.push({ step: step.id, at: run.now, output: run.output });
+        // at its exact size: a run waiting for days keeps its log, and a pushed-to list keeps 17 slots
+        inst.log = appended(inst.log, { step: step.id, at: run.now, output: run.output });
         trace(run, 'step', inst, step.id, run.output);
-        if (run.kernel.mechanics.length > 0) {
-          mechanicsOnStep(run, {
+        const listeners = run.kernel.mechanics.length > 0 ? stepListenersOf(run, step.kind) : NO_MECHANICS;
+        if (listeners.length > 0) {
+          mechanicsOnStep(run, listeners, {
             journey: journey.id,
             instance: inst,
             step: { id: step.id, kind: step.kind },

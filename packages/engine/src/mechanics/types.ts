@@ -117,6 +117,11 @@ export interface Mechanic<Plan = unknown, State = unknown> {
   compile?(playbook: ResolvedPlaybook, params: Readonly<Record<string, unknown>>): Plan | undefined;
   onEvent?(ctx: MechanicContext<Plan, State>, event: KithEvent, view: EventView): MechanicOutput | undefined;
   onStep?(ctx: MechanicContext<Plan, State>, step: StepInfo): MechanicOutput | undefined;
+  /**
+   * Step kinds `onStep` wants (`offer`, `charge`, ...); every step when absent. `onStep` runs after
+   * every step of every member: a mechanic that reads a few kinds saves the call for the rest.
+   */
+  readonly stepKinds?: readonly string[];
   onTimer?(
     ctx: MechanicContext<Plan, State>,
     name: string,

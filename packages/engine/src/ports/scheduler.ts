@@ -19,4 +19,5 @@ export interface Scheduler {
 export interface ImmediateTimers {
   scheduleNow(timers: readonly Timer[]): void;
   cancelNow(tenant: string, keys: readonly string[]): void;
+  takeDueNow(now: number, limit: number): Timer[];
 }

@@ -83,4 +83,6 @@ export interface ImmediateMembers {
   commitMemberNow(commit: MemberCommit): CommitResult;
   /** The members, as `memberIds` lists them. */
   memberIdsNow(tenant: string): Iterable<string>;
+  /** As `nextEffectAt`: when the earliest pending outbox effect is due, if any. */
+  nextEffectAtNow(): number | undefined;
 }

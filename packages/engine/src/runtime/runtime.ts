@@ -4,7 +4,7 @@ import type { CompiledPlaybook } from '../compile/types.js';
 import { advance, type Input, reviewIsIdle } from '../kernel/advance.js';
 import { DEFAULT_KERNEL_OPTIONS, type Kernel, type KernelOptions } from '../kernel/context.js';
 import { mechanicTimerKey } from '../kernel/mechanics-bridge.js';
-import type { Outcome, Timer } from '../kernel/outcome.js';
+import { mergeOutcome, type Outcome, type Timer } from '../kernel/outcome.js';
 import { timerKey } from '../kernel/steps/wait.js';
 import { reconcileTimers } from '../kernel/timers.js';
 import { DEFAULT_MECHANICS } from '../mechanics/index.js';
@@ -97,17 +97,6 @@ const LOAD_REFRESH_MS = 2000;
 
 /** Commit retries on a compare-and-set conflict before giving up (another worker keeps winning). */
 const MAX_CONFLICTS = 16;
-
-function merge(into: Outcome, more: Outcome): void {
-  into.effects.push(...more.effects);
-  into.timers.push(...more.timers);
-  into.cancels.push(...more.cancels);
-  into.events.push(...more.events);
-  into.forward.push(...more.forward);
-  into.requests.push(...more.requests);
-  into.finished.push(...more.finished);
-  into.trace.push(...more.trace);
-}
 
 /**
  * A service's or a preparer's environment. Most never forward anything (an index update, a
@@ -505,7 +494,7 @@ export class Runtime {
         }
         if (out.cancels.length > 0) await this.scheduler.cancel(tenant, out.cancels);
         if (out.timers.length > 0) await this.scheduler.schedule(out.timers);
-        for (const e of out.forward) this.forwarded.push(e);
+        if (out.forward.length > 0) for (const e of out.forward) this.forwarded.push(e);
         this.observer?.(tenant, member, out);
         return 'processed';
       }
@@ -535,7 +524,7 @@ export class Runtime {
       const req = out.requests[i]!;
       const output = await this.call(req, tenant);
       if (req.token !== null)
-        merge(out, advance(kernel, state, { kind: 'reply', token: req.token, output }, now));
+        mergeOutcome(out, advance(kernel, state, { kind: 'reply', token: req.token, output }, now));
     }
     reconcileTimers(tenant, state, out);
   }
@@ -637,7 +626,7 @@ export class Runtime {
     if (result === 'conflict') return this.process(tenant, member, input, eventId, now);
     if (out.cancels.length > 0) im.timers.cancelNow(tenant, out.cancels);
     if (out.timers.length > 0) im.timers.scheduleNow(out.timers);
-    for (const e of out.forward) this.forwarded.push(e);
+    if (out.forward.length > 0) for (const e of out.forward) this.forwarded.push(e);
     this.observer?.(tenant, member, out);
     return 'processed';
   }
@@ -746,6 +735,50 @@ export class Runtime {
       for (const k of Object.keys(effects) as (keyof DispatchReport)[]) effects[k] += batch[k];
     }
     return { timers, effects };
+  }
+
+  /**
+   * `tick`, with the report itself rather than a promise of it when nothing had to wait: with the
+   * immediate ports, timers due that are all members' and call no service, forwarding nothing,
+   * and no effect due in the outbox. The same timers fire in the same order as in `tick`; once one
+   * has to wait, the rest goes on as `tick` does.
+   */
+  tickNow(): TickReport | Promise<TickReport> {
+    const im = this.immediate;
+    if (im === undefined) return this.tick();
+    const now = this.clock.now();
+    let timers = 0;
+    for (;;) {
+      const due = im.timers.takeDueNow(now, 1000);
+      if (due.length === 0) break;
+      timers += due.length;
+      for (let i = 0; i < due.length; i++) {
+        const t = due[i]!;
+        const r =
+          t.member === null
+            ? this.fire(t)
+            : this.runInput(t.tenant, t.member, { kind: 'timer', timer: t }, null, now);
+        if (typeof r !== 'string') return this.tickRest(r, due, i + 1, timers);
+      }
+      if (this.forwarded.length > 0) return this.tickRest(undefined, due, due.length, timers);
+    }
+    const next = im.members.nextEffectAtNow();
+    if (next !== undefined && next <= now) return this.tickRest(undefined, [], 0, timers);
+    return { timers, effects: { delivered: 0, failed: 0, dead: 0, deferred: 0, skipped: 0 } };
+  }
+
+  /** The rest of `tickNow` once something must be awaited: the batch's remaining timers, then `tick`. */
+  private async tickRest(
+    pending: Promise<unknown> | undefined,
+    due: readonly Timer[],
+    from: number,
+    timers: number,
+  ): Promise<TickReport> {
+    await pending;
+    for (let i = from; i < due.length; i++) await this.fire(due[i]!);
+    await this.drain();
+    const rest = await this.tick();
+    return { timers: timers + rest.timers, effects: rest.effects };
   }
 
   /**

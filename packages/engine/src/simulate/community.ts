@@ -32,7 +32,7 @@ export const ITEM = {
   deliver: 11,
   /** A provider reports back (`data`: type and data; `member` -1 for the community). */
   event: 12,
-  /** A message the per-group cap held back, due again (`data`: the effect). */
+  /** A slot of a group the per-group cap holds messages for is free (`data`: the group's lane). */
   redeliver: 13,
 } as const;
 

@@ -54,6 +54,10 @@ export class SimulationScheduler implements Scheduler, ImmediateTimers {
   }
 
   async takeDue(now: number, limit: number): Promise<Timer[]> {
+    return this.takeDueNow(now, limit);
+  }
+
+  takeDueNow(now: number, limit: number): Timer[] {
     const out: Timer[] = [];
     // one member may have several entries for one instant (they come out together): rebuild once
     const seen = new Set<number>();

@@ -15,7 +15,7 @@ import { readCues } from './cues.js';
 import { channelLimits, type LimitCatalogue } from './limits.js';
 import { ChannelMeter, type QuietWindow } from './meter.js';
 import { Population, SimulationStore } from './population.js';
-import { SimulatedProviders } from './providers.js';
+import { type GroupLane, SimulatedProviders } from './providers.js';
 import { buildReport, type SimulationReport } from './report.js';
 import { SimulationScheduler } from './scheduler.js';
 import type { SimulationSettings } from './settings.js';
@@ -141,7 +141,8 @@ export async function simulate(
       progress({ fraction: (next - start) / (end - start), members: population.size });
     // timers first at a tie: a wait due now ends before what members do at the same instant
     if (timerAt <= itemAt) {
-      await runtime.tick();
+      const ticked = runtime.tickNow();
+      if (ticked instanceof Promise) await ticked;
       continue;
     }
     agenda.pop();
@@ -184,7 +185,7 @@ export async function simulate(
         providers.dispatch(data as Effect, at);
         break;
       case ITEM.redeliver:
-        providers.dispatch(data as Effect, at, true);
+        providers.release(data as GroupLane, at);
         break;
       case ITEM.event: {
         const e = data as { type: string; data: Record<string, unknown> };

@@ -2,7 +2,7 @@ import type { CompiledOffer, CompiledStepOf } from '../../compile/types.js';
 import { CONTINUE, type Control } from '../../compile/types.js';
 import { type CheckoutData, EFFECTS } from '../../model/effect.js';
 import { EVENTS } from '../../model/event.js';
-import { type Order, ownRecord } from '../../model/member.js';
+import { emptyList, type Order, ownRecord } from '../../model/member.js';
 import type { Run } from '../run.js';
 import { sendMessage } from './send.js';
 
@@ -33,7 +33,8 @@ function createOrder(
     paidAt: null,
     payment: null,
     refunded: 0,
-    refunds: [],
+    // the shared empty list (most orders are never refunded); a refund replaces it
+    refunds: emptyList(),
     instance: inst.id,
     step: run.step!.id,
   };

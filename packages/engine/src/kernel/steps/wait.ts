@@ -3,6 +3,7 @@ import type { CompiledStepOf } from '../../compile/types.js';
 import { CONTINUE, type Control, PARK } from '../../compile/types.js';
 import type { EventView } from '../../model/event.js';
 import { nextLocalTime } from '../../time/zone.js';
+import { addTo } from '../outcome.js';
 import type { Run } from '../run.js';
 
 export interface WaitOutput {
@@ -85,7 +86,7 @@ export function execWait(step: CompiledStepOf<'wait'>, run: Run): Control {
     inst.wait = null;
     inst.status = 'active';
     if (wake.kind === 'event') {
-      if (wait.until !== null) run.out.cancels.push(timerKey(run.tenant, wait.token));
+      if (wait.until !== null) addTo(run.out, 'cancels', timerKey(run.tenant, wait.token));
       inst.event = wake.event;
       run.scope.event = wake.event;
       resumed(run, 'event', false, wake.event);
@@ -116,7 +117,7 @@ export function execWait(step: CompiledStepOf<'wait'>, run: Run): Control {
   }
   inst.wait = { step: step.id, token, since, until, event: step.mode === 'event' ? step.event : null };
   inst.status = 'waiting';
-  run.out.timers.push({
+  addTo(run.out, 'timers', {
     key: timerKey(run.tenant, token),
     tenant: run.tenant,
     member: run.state.id,

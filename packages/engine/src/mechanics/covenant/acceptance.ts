@@ -23,6 +23,9 @@ interface CovenantState {
   presented: boolean;
 }
 
+/** Every member's state once presented: one shared (frozen) object rather than one each. */
+const PRESENTED: CovenantState = Object.freeze({ presented: true });
+
 const DEFAULT_TEXT = 'Please read and accept the community covenant.';
 const DEFAULT_BUTTON = 'I agree';
 
@@ -81,7 +84,7 @@ export const covenant = defineMechanic<CovenantPlan, CovenantState>({
       buttons: [{ text: ctx.plan.button, value: COVENANT_ACCEPT, url: null }],
     });
     return {
-      changes: [{ op: 'state', value: { presented: true } satisfies CovenantState }],
+      changes: [{ op: 'state', value: PRESENTED }],
       effects: effect === undefined ? [] : [effect],
     };
   },

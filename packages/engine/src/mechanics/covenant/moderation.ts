@@ -51,6 +51,8 @@ export interface ModerationPlan {
   ladder: StrikeLadder;
   /** The most messages any flood rule looks back over (0: keep no message times). */
   floodMemory: number;
+  /** The longest window of any flood rule: older message times can no longer make a flood. */
+  floodWindowMs: number;
   /** Where a warning goes when the message names no channel. */
   channel: string;
 }
@@ -84,6 +86,7 @@ export function compileModeration(pb: ResolvedPlaybook): ModerationPlan | undefi
     rules,
     ladder,
     floodMemory: Math.max(0, ...rules.map((r) => r.flood?.messages ?? 0)),
+    floodWindowMs: Math.max(0, ...rules.map((r) => r.flood?.perMs ?? 0)),
     channel: c.acceptance?.via ?? Object.keys(pb.channels ?? {})[0] ?? '',
   };
 }
@@ -235,9 +238,17 @@ function onMessage(ctx: Ctx, view: EventView): MechanicOutput | undefined {
   if (plan.floodMemory > 0) {
     // one array of the exact size (this runs on every message of every member; a spread and a
     // slice made two, and a literal with a spread is slow to build in V8)
-    const kept = Math.min(prev.recent.length, plan.floodMemory - 1);
+    const before = prev.recent;
+    let from = Math.max(0, before.length - (plan.floodMemory - 1));
+    // Times a window before this message are dropped too: with messages in time order they can
+    // never be counted again (a flood needs its messages within `per` of the latest), and a
+    // member keeps one time instead of up to ten. A message older than the last kept
+    // (out of order) drops nothing.
+    const last = before.length === 0 ? Number.NEGATIVE_INFINITY : before[before.length - 1]!;
+    if (at >= last) while (from < before.length && before[from]! <= at - plan.floodWindowMs) from++;
+    const kept = before.length - from;
     const recent = new Array<number>(kept + 1);
-    for (let k = 0, from = prev.recent.length - kept; k < kept; k++) recent[k] = prev.recent[from + k]!;
+    for (let k = 0; k < kept; k++) recent[k] = before[from + k]!;
     recent[kept] = at;
     state = { strikes: prev.strikes, recent, mutedUntil: prev.mutedUntil };
   }

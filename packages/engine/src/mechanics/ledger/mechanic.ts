@@ -201,6 +201,7 @@ export const ledger = defineMechanic<LedgerPlan, LedgerState>({
     return { offer: d.offer ?? order.offer, currency: d.currency ?? order.currency };
   },
 
+  stepKinds: ['offer', 'charge'],
   onStep(ctx, info) {
     if (info.step.kind !== 'offer' && info.step.kind !== 'charge') return undefined;
     const o = record(info.output);

@@ -10,7 +10,7 @@ import { confirmOrder, refuseOrder } from './confirm.js';
 import { MoneyContext } from './context.js';
 import { payoutEffect } from './effects.js';
 import { isMoney } from './money.js';
-import { kept, newOrder, recordPayment, recordRefund } from './orders.js';
+import { kept, newOrder, ownList, recordPayment, recordRefund } from './orders.js';
 import type { LedgerOrder, PaymentOutcome, RefusalReason } from './types.js';
 
 export const LEDGER_SERVICE = {
@@ -307,6 +307,7 @@ const recordFailure: ServiceHandler = async (req, env) => {
   const id = String(i.paymentId);
   const done = await ctx.ledger.updateOrder(String(i.orderId), (o) => {
     if (o.failures.some((f) => f.id === id)) return false;
+    o.failures = ownList(o.failures);
     o.failures.push({ id, at: typeof i.at === 'number' ? i.at : ctx.now, reason: str(i.reason) });
     return true;
   });

@@ -1,7 +1,7 @@
 import { accrue, takeBack } from '../ledger/accounts.js';
 import type { MoneyContext } from '../ledger/context.js';
 import { monthOf, share } from '../ledger/money.js';
-import { kept } from '../ledger/orders.js';
+import { kept, ownList } from '../ledger/orders.js';
 import type { LedgerOrder } from '../ledger/types.js';
 import { type ChainLink, referrerChain } from './chain.js';
 import { type CommissionPlan, referralsPlan } from './plan.js';
@@ -73,8 +73,10 @@ export async function accrueCommissions(ctx: MoneyContext, order: LedgerOrder): 
     );
     if (entry === null) continue;
     await ctx.ledger.updateOrder(order.id, (o) => {
-      if (!o.commissions.some((c) => c.referrer === d.referrer && c.level === d.level))
+      if (!o.commissions.some((c) => c.referrer === d.referrer && c.level === d.level)) {
+        o.commissions = ownList(o.commissions);
         o.commissions.push({ referrer: d.referrer, level: d.level });
+      }
     });
     if (!fresh) continue;
     const data = {

@@ -42,7 +42,13 @@ export interface ReferralState {
   kol: boolean;
 }
 
-const FRESH: ReferralState = { attributed: false, touches: [], kol: false };
+/** Touches of a member with none (most, and every one attributed): one shared list, not one each. */
+const NO_TOUCHES: Touch[] = Object.freeze([]) as unknown as Touch[];
+
+const FRESH: ReferralState = { attributed: false, touches: NO_TOUCHES, kol: false };
+/** A member's state once its join is attributed (nearly every member's): shared, frozen. */
+const SETTLED: ReferralState = Object.freeze({ attributed: true, touches: NO_TOUCHES, kol: false });
+const SETTLED_KOL: ReferralState = Object.freeze({ attributed: true, touches: NO_TOUCHES, kol: true });
 
 export interface ReferralsOptions {
   /** The invite link for a code (default: a placeholder URL under kith.invalid). */
@@ -70,7 +76,7 @@ function touchesOf(event: KithEvent): Touch[] {
 function onJoined(ctx: Ctx, event: KithEvent): MechanicOutput | undefined {
   const st = ctx.state ?? FRESH;
   if (st.attributed) return undefined;
-  const settled: ReferralState = { ...st, attributed: true, touches: [] };
+  const settled = st.kol ? SETTLED_KOL : SETTLED;
   const changes: MemberChange[] = [{ op: 'state', value: settled }];
   // a member whose referrer was set some other way (an import) keeps it
   if (ctx.member.referrer !== null) return { changes };

@@ -85,6 +85,22 @@ function num(v: unknown): number | null {
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }
 
+/**
+ * The last check-in window opened, per ritual: every member gets the same occurrence, and one
+ * shared (frozen) object instead of one each is ~80 bytes less per member and ritual.
+ */
+const windows = new Map<string, NonNullable<RitualStanding['open']>>();
+
+function openWindow(ritual: string, n: number, at: number, until: number): RitualStanding['open'] {
+  const w = windows.get(ritual);
+  if (w !== undefined && w.n === n && w.at === at && w.until === until) return w;
+  const made = Object.freeze({ n, at, until });
+  // bounded: ritual ids of every playbook this process ran, one window each
+  if (windows.size >= 1000) windows.clear();
+  windows.set(ritual, made);
+  return made;
+}
+
 /** An occurrence starts for this member: a streak with too many misses breaks; check-ins open. */
 function started(o: Standings, view: EventView): void {
   const r = typeof view.ritual === 'string' ? o.ctx.plan.rituals.get(view.ritual) : undefined;
@@ -103,7 +119,7 @@ function started(o: Standings, view: EventView): void {
     });
     streak = 0;
   }
-  o.set(r.id, { ...s, open: { n, at, until }, streak });
+  o.set(r.id, { ...s, open: openWindow(r.id, n, at, until), streak });
   if (r.pool === null) {
     const ctx = o.ctx;
     const scope = templateScope(ctx, view, { ritual: ritualScope(r, n, at) });
@@ -127,7 +143,8 @@ function checkIn(o: Standings, r: RitualPlan, at: number, via: 'keyword' | 'butt
     });
   }
   const streak = streakAfterCheckin(s, n, r.grace);
-  const rewarded = [...s.rewarded];
+  // copied only when a milestone is added: most check-ins reach none, and the member keeps the list
+  let rewarded = s.rewarded;
   const points = r.checkin.points;
   o.changes.push({ op: 'count', field: 'checkins', delta: 1 }, { op: 'streak', name: r.id, value: streak });
   if (points !== 0) o.changes.push({ op: 'points', delta: points, reason: `checkin:${r.id}` });
@@ -135,7 +152,7 @@ function checkIn(o: Standings, r: RitualPlan, at: number, via: 'keyword' | 'butt
   for (const w of r.rewards) {
     if (w.days !== streak) continue;
     if (!rewarded.includes(w.days)) {
-      rewarded.push(w.days);
+      rewarded = [...rewarded, w.days];
       if (w.points !== 0)
         o.changes.push({ op: 'points', delta: w.points, reason: `streak:${r.id}:${w.days}` });
       if (w.badge !== null) o.changes.push({ op: 'badge', add: w.badge });
