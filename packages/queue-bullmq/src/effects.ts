@@ -52,6 +52,32 @@ export function emptyEffectStats(): EffectStats {
 }
 
 /**
+ * Delivers an effect, and waits out here a rate-limit pause of up to `HOLD_MS` (three at most): the
+ * slot the limiter reserved is held by this process, and another taking the effect would reserve
+ * (and waste) a new one, then send late. `hold`: true waits; false never waits; a function is asked
+ * before each wait and, answering false, ends the delivery here (undefined). Counts the outcome.
+ */
+async function deliverHolding(
+  runtime: Runtime,
+  tenant: string,
+  key: string,
+  stats: EffectStats,
+  hold: boolean | (() => Promise<boolean>),
+): Promise<Awaited<ReturnType<Runtime['deliverEffect']>> | undefined> {
+  let r = await runtime.deliverEffect(tenant, key);
+  for (let n = 0; r.outcome === 'deferred' && r.availableAt !== null && n < 3; n++) {
+    const wait = r.availableAt - runtime.clock.now();
+    if (wait > HOLD_MS || hold === false) break;
+    if (hold !== true && !(await hold())) return undefined;
+    stats.deferred++;
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
+    r = await runtime.deliverEffect(tenant, key);
+  }
+  stats[r.outcome === 'not-due' ? 'notDue' : r.outcome]++;
+  return r;
+}
+
+/**
  * Delivers the effect a job names through the outbox: only a pending, due effect is sent, so a
  * repeated job sends nothing. A delivery failure is settled in the outbox (attempts, backoff with
  * jitter, dead letter after the runtime's `maxAttempts`) and the job waits, delayed, until the
@@ -65,17 +91,7 @@ export function effectProcessor(
   return async (job, token) => {
     const { tenant, key } = job.data;
     if (job.attemptsStarted <= 1) await jobs.release(tenant);
-    let r = await runtime.deliverEffect(tenant, key);
-    // A short rate-limit wait is waited out here: the slot the limiter reserved is held by this
-    // process, and another worker taking the job would have to reserve (and waste) a new one.
-    for (let n = 0; r.outcome === 'deferred' && r.availableAt !== null && n < 3; n++) {
-      const wait = r.availableAt - runtime.clock.now();
-      if (wait > HOLD_MS) break;
-      stats.deferred++;
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
-      r = await runtime.deliverEffect(tenant, key);
-    }
-    stats[r.outcome === 'not-due' ? 'notDue' : r.outcome]++;
+    const r = (await deliverHolding(runtime, tenant, key, stats, true))!;
     if (r.availableAt !== null) {
       await job.moveToDelayed(r.availableAt, token);
       throw new DelayedError();
@@ -137,19 +153,16 @@ export class InlineDeliveries {
   private async deliver(e: { tenant: string; key: string }): Promise<void> {
     let availableAt: number | null;
     try {
-      let r = await this.runtime.deliverEffect(e.tenant, e.key);
-      // A short rate-limit pause is waited out here, as an effect job does: the slot the limiter
-      // reserved is held by this process, and a job taking it elsewhere would reserve (and waste)
-      // another, then send late. The effect is claimed again first, so the relay leaves it alone.
-      for (let n = 0; r.outcome === 'deferred' && r.availableAt !== null && n < 3; n++) {
-        const wait = r.availableAt - this.runtime.clock.now();
-        if (wait > HOLD_MS || this.reclaim === undefined) break;
-        if (!(await this.reclaim(e.tenant, e.key))) return;
-        this.stats.deferred++;
-        await new Promise((resolve) => setTimeout(resolve, Math.max(0, wait)));
-        r = await this.runtime.deliverEffect(e.tenant, e.key);
-      }
-      this.stats[r.outcome === 'not-due' ? 'notDue' : r.outcome]++;
+      // the effect is claimed again before each wait, so that the relay leaves it alone meanwhile
+      const reclaim = this.reclaim;
+      const r = await deliverHolding(
+        this.runtime,
+        e.tenant,
+        e.key,
+        this.stats,
+        reclaim === undefined ? false : () => reclaim(e.tenant, e.key),
+      );
+      if (r === undefined) return;
       availableAt = r.availableAt;
     } catch (error) {
       // the store is away: the claim expires and the relay delivers it

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Runtime } from '@kith/engine';
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { FairQueue, jobIdOf } from './fair.js';
+import { FairQueue, jobIdOf, tenantDigest } from './fair.js';
 import type { EventInbox, InboundEvent, InboundRef } from './inbox.js';
 import { DEFAULT_PREFIX, type DrainJobData, EVENTS_QUEUE, type EventJobData, JOB_OPTIONS } from './jobs.js';
 import { consoleLog, errorText, type WorkerLog } from './log.js';
@@ -40,7 +39,7 @@ export class EventDrains {
   ) {}
 
   private generationKey(tenant: string): string {
-    return this.queue.toKey(`kith-drain-gen:${digest(tenant)}`);
+    return this.queue.toKey(`kith-drain-gen:${tenantDigest(tenant)}`);
   }
 
   /** Asks for a drain job for each tenant (`delayMs`: not before then); returns how many were asked for. */
@@ -54,7 +53,7 @@ export class EventDrains {
         data: { tenant } satisfies DrainJobData,
         opts: {
           ...DRAIN_JOB_OPTIONS,
-          jobId: `d-${digest(tenant)}-${generations[i] ?? '0'}`,
+          jobId: `d-${tenantDigest(tenant)}-${generations[i] ?? '0'}`,
           ...(delayMs > 0 ? { delay: delayMs } : {}),
         },
       })),
@@ -66,10 +65,6 @@ export class EventDrains {
   async started(tenant: string): Promise<void> {
     await this.redis.incr(this.generationKey(tenant));
   }
-}
-
-function digest(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 32);
 }
 
 /**

@@ -45,7 +45,8 @@ export interface FairJob<T> {
   delayMs?: number;
 }
 
-function digest(s: string): string {
+/** A tenant's name as a fixed-length Redis key part (any characters, any length). */
+export function tenantDigest(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 32);
 }
 
@@ -82,7 +83,7 @@ export class FairQueue<T> {
   }
 
   private counterKey(tenant: string): string {
-    return this.queue.toKey(`kith-fair:${digest(tenant)}`);
+    return this.queue.toKey(`kith-fair:${tenantDigest(tenant)}`);
   }
 
   /** Adds the jobs not already queued, each with its fair priority; returns how many were added. */
