@@ -9,11 +9,10 @@ import { parseArgs } from 'node:util';
 import type { Kernel, MemberState } from '@kith/engine';
 import { type ResolvedPlaybook, validatePlaybookFile, validateSimulationText } from '@kith/playbook';
 import { parse } from 'yaml';
+import { benchArgs } from './args.js';
 
-// pnpm 10 passes the `--` of `pnpm --filter @kith/bench simulate -- --members 100000` through
-const argv = process.argv.slice(2);
 const { values } = parseArgs({
-  args: argv[0] === '--' ? argv.slice(1) : argv,
+  args: benchArgs(),
   options: {
     members: { type: 'string', default: '1000000' },
     days: { type: 'string', default: '30' },

@@ -8,7 +8,7 @@ export * from './schema/index.js';
 export { playbookJsonSchema } from './schema/json.js';
 export * from './template/index.js';
 export { type DocumentResult, validateSimulationText, validateTestText } from './validate/documents.js';
-export { type IncrementalStats, IncrementalValidator } from './validate/incremental.js';
+export { type FallbackReason, type IncrementalStats, IncrementalValidator } from './validate/incremental.js';
 export {
   type CataloguePlugin,
   type PlaybookHost,

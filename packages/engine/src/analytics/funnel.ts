@@ -85,11 +85,18 @@ export function ratio(part: number, whole: number): number | null {
   return whole === 0 ? null : Math.round((part / whole) * 10_000) / 10_000;
 }
 
-/** Keys in the order given first, then the rest sorted: stable output whatever the insertion order. */
-function ordered(m: Map<string, number>, first: readonly string[] = []): Record<string, number> {
+/**
+ * Keys in the order given first, then the rest sorted: stable output whatever the insertion order
+ * (the funnel's counts, and the live view's from database aggregates).
+ */
+export function ordered(
+  counts: ReadonlyMap<string, number> | Readonly<Record<string, number>>,
+  first: readonly string[] = [],
+): Record<string, number> {
+  const m: ReadonlyMap<string, number> = counts instanceof Map ? counts : new Map(Object.entries(counts));
   const out: Record<string, number> = {};
   for (const k of first) if (m.has(k)) out[k] = m.get(k)!;
-  for (const k of [...m.keys()].sort()) if (!(k in out)) out[k] = m.get(k)!;
+  for (const k of [...m.keys()].sort()) if (!Object.hasOwn(out, k)) out[k] = m.get(k)!;
   return out;
 }
 

@@ -4,6 +4,7 @@ export {
   type Funnel,
   FunnelTally,
   type JourneyRow,
+  ordered,
   ratio,
   type SourceRow,
   type StageRow,

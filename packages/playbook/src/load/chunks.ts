@@ -13,14 +13,14 @@
  */
 
 /** A top-level `key: value` block. */
-export interface Block {
+interface Block {
   key: string;
   start: number;
   end: number;
 }
 
 /** One item of a stage's `journeys:` list, from its `-` line to the next item or field. */
-export interface JourneyPiece {
+interface JourneyPiece {
   stage: string;
   start: number;
   end: number;

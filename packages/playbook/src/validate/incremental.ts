@@ -68,9 +68,9 @@ export interface IncrementalStats {
    * Why not, when it was not: `layout` (the text cannot be cut into pieces surely), `yaml` (a
    * piece has something to report, or is not what its place needs), `extends` (`extends` or
    * `overrides`), `place` (a diagnostic about a place outside the pieces), `depth` or `limits`
-   * (the loader's limits), `resolve`.
+   * (the loader's limits), `resolve`; `not run` before the first text, '' when it was.
    */
-  reason: string;
+  reason: FallbackReason | 'not run' | '';
   /** Pieces read again because their text was new (0 when the text was read whole). */
   parsed: number;
   /** Pieces in the document (0 when the text was read whole). */
@@ -83,8 +83,11 @@ export interface IncrementalStats {
  */
 const JOURNEYS_DEPTH = 3;
 
+/** Why a text was read whole rather than piece by piece (`IncrementalStats.reason`). */
+export type FallbackReason = 'layout' | 'yaml' | 'extends' | 'place' | 'depth' | 'limits' | 'resolve';
+
 /** Reasons to read the text whole that also mean it has something to report. */
-const KNOWN_PROBLEMS = new Set(['yaml', 'place', 'resolve']);
+const KNOWN_PROBLEMS: ReadonlySet<FallbackReason> = new Set(['yaml', 'place', 'resolve']);
 
 /**
  * Validates successive versions of one playbook (an editor's keystrokes), re-reading only the
@@ -133,7 +136,7 @@ export class IncrementalValidator {
   }
 
   /** The result, or why the text must be read whole. */
-  private incremental(text: string): ValidateResult | string {
+  private incremental(text: string): ValidateResult | FallbackReason {
     const limits = DEFAULT_LIMITS;
     if (text.length > limits.maxChars || text.includes('\u0000')) return 'limits';
     // The depth estimates read the whole text as `loadYaml` does: a piece alone may look shallower.
@@ -177,7 +180,7 @@ export class IncrementalValidator {
 
     const root: Record<string, unknown> = {};
     const framed = plan.frame !== undefined;
-    let problem: string | undefined;
+    let problem: FallbackReason | undefined;
     for (const block of plan.blocks) {
       if (framed && block.key === 'stages') {
         const stages = stagesValue(plan, read);
@@ -256,7 +259,7 @@ class Kept {
 type Reader = (kind: Kind, start: number, end: number, depth: number) => unknown;
 
 /** The `stages` value: its frame read whole, each journey item read on its own. */
-function stagesValue(plan: ChunkPlan, read: Reader): Record<string, unknown> | string {
+function stagesValue(plan: ChunkPlan, read: Reader): Record<string, unknown> | FallbackReason {
   const frame = read('frame', 0, 0, 0);
   if (!isRecord(frame)) return 'yaml';
   const keys = Object.keys(frame);

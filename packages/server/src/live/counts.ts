@@ -1,4 +1,4 @@
-import { type CompiledPlaybook, FunnelTally, type Store } from '@kith/engine';
+import { type CompiledPlaybook, FunnelTally, ordered, type Store } from '@kith/engine';
 import type { MemberTallies, SqlStore } from '@kith/store-sql';
 
 /**
@@ -22,14 +22,6 @@ type TallyingStore = Pick<SqlStore, 'memberTallies'>;
 
 function tallies(store: Store): store is Store & TallyingStore {
   return typeof (store as Partial<TallyingStore>).memberTallies === 'function';
-}
-
-/** Keys in the playbook's order first, the rest sorted (as the funnel orders them). */
-function ordered(counts: Record<string, number>, first: readonly string[] = []): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of first) if (Object.hasOwn(counts, k)) out[k] = counts[k]!;
-  for (const k of Object.keys(counts).sort()) if (!Object.hasOwn(out, k)) out[k] = counts[k]!;
-  return out;
 }
 
 /** The live counts from database aggregates: what `FunnelTally` would count from the members. */
