@@ -177,7 +177,7 @@ export class MemoryStore implements Store, ImmediateMembers {
     yield* this.memberIdsNow(tenant);
   }
 
-  memberIdsNow(tenant: string): Iterable<string> {
+  memberIdsNow(tenant: string): string[] {
     return [...(this.members.get(tenant)?.keys() ?? [])];
   }
 

@@ -82,32 +82,47 @@ export function applyMechanicOutput(run: Run, m: Mechanic, out: MechanicOutput |
   }
 }
 
-/** Mechanics that handle an event type, per playbook version and mechanics list, in their order. */
-const listeners = new WeakMap<CompiledPlaybook, Map<readonly Mechanic[], Map<string, Mechanic[]>>>();
+/** Mechanics lists by playbook version, mechanics list and key: what a filter kept, in order. */
+type MechanicsCache = WeakMap<CompiledPlaybook, Map<readonly Mechanic[], Map<string, Mechanic[]>>>;
 
-function listenersOf(run: Run, type: string): Mechanic[] {
+/** The kernel's mechanics that `keep` keeps for `key` (with a plan in the playbook), computed once. */
+function cachedMechanics(
+  cache: MechanicsCache,
+  run: Run,
+  key: string,
+  keep: (m: Mechanic) => boolean,
+): Mechanic[] {
   const pb = run.kernel.current;
-  let byList = listeners.get(pb);
+  let byList = cache.get(pb);
   if (byList === undefined) {
     byList = new Map();
-    listeners.set(pb, byList);
+    cache.set(pb, byList);
   }
-  let byType = byList.get(run.kernel.mechanics);
-  if (byType === undefined) {
-    byType = new Map();
-    byList.set(run.kernel.mechanics, byType);
+  let byKey = byList.get(run.kernel.mechanics);
+  if (byKey === undefined) {
+    byKey = new Map();
+    byList.set(run.kernel.mechanics, byKey);
   }
-  let list = byType.get(type);
+  let list = byKey.get(key);
   if (list === undefined) {
-    list = run.kernel.mechanics.filter(
-      (m) =>
-        m.onEvent !== undefined &&
-        pb.plans.has(m.name) &&
-        (m.events === undefined || m.events.includes(type) || m.events.includes('*')),
-    );
-    byType.set(type, list);
+    list = run.kernel.mechanics.filter((m) => pb.plans.has(m.name) && keep(m));
+    byKey.set(key, list);
   }
   return list;
+}
+
+/** Mechanics that handle an event type, in their order. */
+const listeners: MechanicsCache = new WeakMap();
+
+function listenersOf(run: Run, type: string): Mechanic[] {
+  return cachedMechanics(
+    listeners,
+    run,
+    type,
+    (m) =>
+      m.onEvent !== undefined &&
+      (m.events === undefined || m.events.includes(type) || m.events.includes('*')),
+  );
 }
 
 export function mechanicsOnEvent(run: Run, event: KithEvent, view: EventView): void {
@@ -115,33 +130,17 @@ export function mechanicsOnEvent(run: Run, event: KithEvent, view: EventView): v
     applyMechanicOutput(run, m, m.onEvent!(context(run, m), event, view));
 }
 
-/** Mechanics that handle a step kind (`Mechanic.stepKinds`), per playbook version and mechanics list. */
-const stepListeners = new WeakMap<CompiledPlaybook, Map<readonly Mechanic[], Map<string, Mechanic[]>>>();
+/** Mechanics that handle a step kind (`Mechanic.stepKinds`). */
+const stepListeners: MechanicsCache = new WeakMap();
 
 /** The mechanics `onStep` goes to after a step of this kind, in their order (often none). */
 export function stepListenersOf(run: Run, kind: string): readonly Mechanic[] {
-  const pb = run.kernel.current;
-  let byList = stepListeners.get(pb);
-  if (byList === undefined) {
-    byList = new Map();
-    stepListeners.set(pb, byList);
-  }
-  let byKind = byList.get(run.kernel.mechanics);
-  if (byKind === undefined) {
-    byKind = new Map();
-    byList.set(run.kernel.mechanics, byKind);
-  }
-  let list = byKind.get(kind);
-  if (list === undefined) {
-    list = run.kernel.mechanics.filter(
-      (m) =>
-        m.onStep !== undefined &&
-        pb.plans.has(m.name) &&
-        (m.stepKinds === undefined || m.stepKinds.includes(kind)),
-    );
-    byKind.set(kind, list);
-  }
-  return list;
+  return cachedMechanics(
+    stepListeners,
+    run,
+    kind,
+    (m) => m.onStep !== undefined && (m.stepKinds === undefined || m.stepKinds.includes(kind)),
+  );
 }
 
 export function mechanicsOnStep(run: Run, listeners: readonly Mechanic[], info: StepInfo): void {

@@ -1,6 +1,7 @@
 import type { Effect } from '../model/effect.js';
 import type { KithEvent } from '../model/event.js';
 import type { JourneyInstance } from '../model/instance.js';
+import { emptyList, ownList } from '../model/member.js';
 
 /** A durable timer: a wait's deadline, a schedule's next run, a mechanic's reminder. */
 export interface Timer {
@@ -57,41 +58,33 @@ export interface Outcome {
 }
 
 /**
- * The list every field of a new outcome starts as: most inputs fill two or three of the eight,
- * and eight fresh arrays were a tenth of what an input allocated. Frozen, so a write that does
- * not go through `addTo` fails at once instead of filling every outcome.
+ * A new outcome's lists are the shared frozen empty list (`emptyList`): most inputs fill two or
+ * three of the eight, and eight fresh arrays were a tenth of what an input allocated. A write that
+ * does not go through `addTo` fails at once instead of filling every outcome.
  */
-const NONE: never[] = Object.freeze([]) as unknown as never[];
-
 export function emptyOutcome(): Outcome {
   return {
-    effects: NONE,
-    timers: NONE,
-    cancels: NONE,
-    events: NONE,
-    forward: NONE,
-    requests: NONE,
-    finished: NONE,
-    trace: NONE,
+    effects: emptyList(),
+    timers: emptyList(),
+    cancels: emptyList(),
+    events: emptyList(),
+    forward: emptyList(),
+    requests: emptyList(),
+    finished: emptyList(),
+    trace: emptyList(),
   };
 }
 
 /** Adds an item to one of an outcome's lists (its own list made on the first item). */
 export function addTo<K extends keyof Outcome>(out: Outcome, key: K, item: Outcome[K][number]): void {
-  const list = out[key] as unknown[];
-  if (list === NONE) out[key] = [item] as Outcome[K];
-  else list.push(item);
+  const list = ownList<Outcome[K][number]>(out[key]);
+  list.push(item);
+  out[key] = list as Outcome[K];
 }
 
 /** Appends everything `more` holds to `into`, list by list. */
 export function mergeOutcome(into: Outcome, more: Outcome): void {
-  for (const key of OUTCOME_KEYS) {
-    const add = more[key] as unknown[];
-    if (add.length === 0) continue;
-    const list = into[key] as unknown[];
-    if (list === NONE) (into as unknown as Record<string, unknown[]>)[key] = add.slice();
-    else for (const x of add) list.push(x);
-  }
+  for (const key of OUTCOME_KEYS) for (const x of more[key]) addTo(into, key, x);
 }
 
 const OUTCOME_KEYS = [

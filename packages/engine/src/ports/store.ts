@@ -81,8 +81,8 @@ export interface ImmediateMembers {
   loadMemberNow(tenant: string, member: string): MemberState | undefined;
   hasEventNow(tenant: string, eventId: string): boolean;
   commitMemberNow(commit: MemberCommit): CommitResult;
-  /** The members, as `memberIds` lists them. */
-  memberIdsNow(tenant: string): Iterable<string>;
+  /** The members, as `memberIds` lists them: a list of the caller's own (members may join while it walks it). */
+  memberIdsNow(tenant: string): readonly string[];
   /** As `nextEffectAt`: when the earliest pending outbox effect is due, if any. */
   nextEffectAtNow(): number | undefined;
 }

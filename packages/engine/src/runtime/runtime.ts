@@ -502,8 +502,9 @@ export class Runtime {
   }
 
   /** Every member now (a fan-out's addressees). */
-  private async memberList(tenant: string): Promise<string[]> {
-    if (this.immediate !== undefined) return Array.from(this.immediate.members.memberIdsNow(tenant));
+  private async memberList(tenant: string): Promise<readonly string[]> {
+    // a fresh list already, as the port says: a fan-out walks it while members join
+    if (this.immediate !== undefined) return this.immediate.members.memberIdsNow(tenant);
     const ids: string[] = [];
     for await (const id of this.store.memberIds(tenant)) ids.push(id);
     return ids;

@@ -1,3 +1,4 @@
+import { emptyList, ownList } from '../../model/member.js';
 import { ACCOUNT, post, transfer } from './journal.js';
 import type { LedgerOrder, LedgerPayment, LedgerRefund, RefundRequest, RefusalReason } from './types.js';
 
@@ -22,17 +23,9 @@ export interface OrderDraft {
 }
 
 /**
- * The empty list an order's payments, refunds, requests, failures, commissions and journal start
- * as: most orders are never paid, and six empty arrays were ~190 bytes of every one kept. Frozen,
- * so a write that does not first take its own list (`ownList`) fails at once.
+ * A new order: its six lists start as the shared frozen empty list (most orders are never paid,
+ * and six empty arrays were ~190 bytes of each one kept); write through `ownList`.
  */
-const NONE: never[] = Object.freeze([]) as unknown as never[];
-
-/** The list itself, or a fresh one in place of the shared empty: assign it back before writing. */
-export function ownList<T>(list: T[]): T[] {
-  return list === NONE ? [] : list;
-}
-
 export function newOrder(d: OrderDraft): LedgerOrder {
   return {
     id: d.id,
@@ -53,12 +46,12 @@ export function newOrder(d: OrderDraft): LedgerOrder {
     commissionBase: null,
     cancelledAt: null,
     cancelReason: null,
-    payments: NONE,
-    refunds: NONE,
-    requests: NONE,
-    failures: NONE,
-    commissions: NONE,
-    journal: NONE,
+    payments: emptyList(),
+    refunds: emptyList(),
+    requests: emptyList(),
+    failures: emptyList(),
+    commissions: emptyList(),
+    journal: emptyList(),
   };
 }
 

@@ -1,3 +1,4 @@
+import { ownList } from '../../model/member.js';
 import { campaignsPlan } from '../campaigns/plan.js';
 import { admit, assignRound, type CampaignRound, settleDue, withdraw } from '../campaigns/sales.js';
 import { CAMPAIGN_EVENTS, carryOut } from '../campaigns/settle.js';
@@ -10,7 +11,7 @@ import { confirmOrder, refuseOrder } from './confirm.js';
 import { MoneyContext } from './context.js';
 import { payoutEffect } from './effects.js';
 import { isMoney } from './money.js';
-import { kept, newOrder, ownList, recordPayment, recordRefund } from './orders.js';
+import { kept, newOrder, recordPayment, recordRefund } from './orders.js';
 import type { LedgerOrder, PaymentOutcome, RefusalReason } from './types.js';
 
 export const LEDGER_SERVICE = {

@@ -1,7 +1,8 @@
+import { ownList } from '../../model/member.js';
 import { accrue, takeBack } from '../ledger/accounts.js';
 import type { MoneyContext } from '../ledger/context.js';
 import { monthOf, share } from '../ledger/money.js';
-import { kept, ownList } from '../ledger/orders.js';
+import { kept } from '../ledger/orders.js';
 import type { LedgerOrder } from '../ledger/types.js';
 import { type ChainLink, referrerChain } from './chain.js';
 import { type CommissionPlan, referralsPlan } from './plan.js';

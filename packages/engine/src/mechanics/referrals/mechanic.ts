@@ -38,12 +38,12 @@ const HOLD = 'hold:';
 export interface ReferralState {
   /** The member's first join was attributed (to someone or no one): later joins change nothing. */
   attributed: boolean;
-  touches: Touch[];
+  touches: readonly Touch[];
   kol: boolean;
 }
 
 /** Touches of a member with none (most, and every one attributed): one shared list, not one each. */
-const NO_TOUCHES: Touch[] = Object.freeze([]) as unknown as Touch[];
+const NO_TOUCHES: readonly Touch[] = Object.freeze([]);
 
 const FRESH: ReferralState = { attributed: false, touches: NO_TOUCHES, kol: false };
 /** A member's state once its join is attributed (nearly every member's): shared, frozen. */
