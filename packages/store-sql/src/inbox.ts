@@ -132,8 +132,8 @@ export class Inbox {
   }
 
   /**
-   * After a claim: `done` events are marked done (those the engine's commit marked already are
-   * left as they are), `released` ones (their run failed) can be claimed again at once.
+   * After a claim: `done` events are marked done (one marked before keeps its time), `released`
+   * ones (their run failed) can be claimed again at once.
    */
   async settle(tenant: string, done: readonly string[], released: readonly string[]): Promise<void> {
     if (done.length > 0) {
