@@ -1,4 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../src/index.js';
+import type { ServiceEnv } from '../src/mechanics/types.js';
+import { indexMember } from '../src/runtime/services/introductions.js';
 import { createTestKit } from '../src/testing/index.js';
 import { withJourneys } from './fixtures.js';
 
@@ -98,5 +102,81 @@ describe('introductions', () => {
     await kit.runtime.tick();
     // one side asked and got it, the other was told: two messages, not four
     expect([...kit.texts('a'), ...kit.texts('b')].sort()).toEqual(['A, meet B from HZ', 'B, meet A from HZ']);
+  });
+});
+
+describe('introductions: the index', () => {
+  type Op = { member: number; from: number; to: number };
+  const env = (store: MemoryStore) => ({ store }) as unknown as ServiceEnv;
+  const key = (b: number) => (b < 0 ? '' : `b${b}`);
+
+  /** The index as it was kept before (a position per member in each record): what it must equal. */
+  function reference(ops: readonly Op[]): Map<string, string[]> {
+    const buckets = new Map<string, { ids: string[]; at: Record<string, number> }>();
+    const get = (k: string) => {
+      let b = buckets.get(k);
+      if (b === undefined) {
+        b = { ids: [], at: {} };
+        buckets.set(k, b);
+      }
+      return b;
+    };
+    for (const { member, from, to } of ops) {
+      const m = `m${member}`;
+      if (from >= 0) {
+        const b = get(key(from));
+        const i = b.at[m];
+        if (i !== undefined) {
+          const last = b.ids.pop()!;
+          if (last !== m) {
+            b.ids[i] = last;
+            b.at[last] = i;
+          }
+          delete b.at[m];
+        }
+      }
+      if (to >= 0) {
+        const b = get(key(to));
+        if (b.at[m] === undefined) {
+          b.at[m] = b.ids.length;
+          b.ids.push(m);
+        }
+      }
+    }
+    return new Map([...buckets].map(([k, b]) => [k, b.ids]));
+  }
+
+  it('keeps every bucket in the same order as the position records did, through any moves', async () => {
+    const op = fc.record({
+      member: fc.integer({ min: 0, max: 60 }),
+      from: fc.integer({ min: -1, max: 3 }),
+      to: fc.integer({ min: -1, max: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 400 }), async (ops) => {
+        const store = new MemoryStore();
+        for (const { member, from, to } of ops) {
+          const input = { by: 'city', from: key(from), to: key(to) };
+          await indexMember(
+            { service: 'x', tenant: 't', member: `m${member}`, token: null, input },
+            env(store),
+          );
+        }
+        for (const [k, ids] of reference(ops))
+          expect(
+            (await store.readShared<{ ids: string[] }>('t', 'introductions.index', `city|${k}`))?.ids,
+          ).toEqual(ids);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads a bucket an earlier version stored (with its positions), and leaves them out when it writes', async () => {
+    const store = new MemoryStore();
+    const stored = { ids: ['a', 'b', 'c'], at: { a: 0, b: 1, c: 2 } };
+    await store.updateShared('t', 'introductions.index', 'city|x', () => structuredClone(stored));
+    const input = { by: 'city', from: 'x', to: '' };
+    await indexMember({ service: 'x', tenant: 't', member: 'a', token: null, input }, env(store));
+    expect(await store.readShared('t', 'introductions.index', 'city|x')).toEqual({ ids: ['c', 'b'] });
   });
 });

@@ -189,6 +189,34 @@ describe('moderation', () => {
     expect(kit.texts('m')).toEqual(['steady', 'strike steady 1 warn']);
   });
 
+  it('keeps a lone message time as a number, and reads the object earlier versions stored', async () => {
+    const kit = await createTestKit(
+      playbook(
+        `
+- id: no-flood
+  flood: { messages: 3, per: 1m }
+  action: warn
+  message: Slow down, {{ member.name }}
+`,
+        '{ window: 1d }',
+      ),
+      { mechanics: MECHANICS },
+    );
+    await join(kit, 'm', 'Max');
+    await kit.event('message.received', 'm', { text: 'one' });
+    const live = (await kit.store.loadMember(kit.tenant, 'm'))!;
+    const first = live.mechanics.moderation;
+    expect(typeof first).toBe('number');
+    // as an earlier version stored it: the same state, as an object
+    live.mechanics = { ...live.mechanics, moderation: { strikes: [], recent: [first], mutedUntil: null } };
+    await kit.wait('10s');
+    await kit.event('message.received', 'm', { text: 'two' });
+    expect(kit.texts('m')).toEqual([]);
+    await kit.event('message.received', 'm', { text: 'three' });
+    expect(kit.texts('m')).toEqual(['Slow down, Max', 'strike no-flood 1 warn']);
+    expect((await kit.member('m')).mechanics.moderation).toMatchObject({ strikes: [expect.any(Number)] });
+  });
+
   it('delete: asks the channel to delete the message (links, regex), and counts the strike', async () => {
     const kit = await createTestKit(
       playbook(

@@ -225,4 +225,28 @@ describe('rituals: check-ins and streaks', () => {
     expect(kit.texts('m')).toEqual(['#1 via keyword, streak 1', '#3 via button, streak 2']);
     expect((await kit.member('m')).profile.checkins).toBe(2);
   });
+
+  it('members who stand alike share one frozen state, and a check-in gives the member its own', async () => {
+    const kit = await createTestKit(DAILY, { mechanics: MECHANICS });
+    for (const id of ['a', 'b', 'c']) await kit.event('member.joined', id);
+    await kit.until(evening(1, 10));
+    const state = async (id: string) => (await kit.member(id)).mechanics.rituals;
+    expect(await state('a')).toBe(await state('b'));
+    expect(Object.isFrozen(await state('a'))).toBe(true);
+    await kit.event('message.received', 'c', { text: '打卡' }, { at: evening(1, 20) });
+    expect(await state('c')).not.toBe(await state('a'));
+    expect(await state('c')).toEqual({
+      exercise: {
+        open: ((await state('a')) as { exercise: { open: unknown } }).exercise.open,
+        last: 1,
+        streak: 1,
+        rewarded: [],
+      },
+    });
+    // the next occurrence's check-in still counts, from the shared state as from its own
+    await kit.event('message.received', 'a', { text: '打卡' }, { at: evening(2) });
+    await kit.event('message.received', 'c', { text: '打卡' }, { at: evening(2) });
+    expect((await kit.member('a')).profile.streaks).toEqual({ exercise: 1 });
+    expect((await kit.member('c')).profile.streaks).toEqual({ exercise: 2 });
+  });
 });

@@ -83,6 +83,28 @@ describe('signals', () => {
     expect(kit.texts('m')).toEqual(['feeding 3 in 1d (member)', 'feeding 3 in 1d (member)']);
   });
 
+  it('member scope: keeps hits flat until the signal fires, and reads the counter earlier versions stored', async () => {
+    const kit = await createTestKit(PB, { mechanics: [signals] });
+    await kit.event('member.joined', 'm');
+    await say(kit, 'm', '辅食 one');
+    const live = (await kit.store.loadMember(kit.tenant, 'm'))!;
+    const flat = (live.mechanics.signals as Record<string, unknown[]>).feeding!;
+    expect(flat).toEqual([expect.any(Number), expect.any(String)]);
+    // as an earlier version stored it: the same counter, as an object
+    live.mechanics = {
+      ...live.mechanics,
+      signals: { feeding: { hits: [{ at: flat[0], id: flat[1] }], fired: null } },
+    };
+    await say(kit, 'm', '辅食 two');
+    expect(kit.texts('m')).toEqual([]);
+    await say(kit, 'm', '辅食 three');
+    expect(kit.texts('m')).toEqual(['feeding 3 in 1d (member)']);
+    // once fired, the counter keeps its firing (and no hits) as an object
+    expect((await kit.member('m')).mechanics.signals).toEqual({
+      feeding: { hits: [], fired: { id: expect.any(String), at: expect.any(Number), count: 3 } },
+    });
+  });
+
   it('group scope: members of one group count together; the member who tips it gets the event', async () => {
     const kit = await createTestKit(PB, { mechanics: [signals] });
     for (const id of ['a', 'b', 'c']) await kit.event('member.joined', id);

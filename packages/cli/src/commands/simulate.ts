@@ -1,4 +1,6 @@
+import { totalmem } from 'node:os';
 import { relative } from 'node:path';
+import { runSimulationThread, type SimulationMessage } from '@kith/server/simulation-thread';
 import { defineCommand, EXIT, jsonOption, langOption, UsageError } from '../command.js';
 import { renderDiagnostic } from '../output/code-frame.js';
 import { writeJson } from '../output/json.js';
@@ -14,6 +16,15 @@ function integer(name: string, value: string | undefined, min: number): number |
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
     throw new UsageError(`--${name} must be ${min > 0 ? 'a positive' : 'an'} integer, got '${value}'`);
   return n;
+}
+
+/**
+ * The simulation's heap may grow to three quarters of the machine's memory: Node's default limit
+ * (about 4 GiB) is less than a million members need, and a command line runs one simulation the
+ * user asked for. V8 grows the heap with what is live, so a small run stays small.
+ */
+function heapLimitMb(): number {
+  return Math.floor((totalmem() / 2 ** 20) * 0.75);
 }
 
 export default defineCommand({
@@ -111,22 +122,25 @@ export default defineCommand({
       colors: colors.stderr,
     });
     const t0 = performance.now();
-    let result: Awaited<ReturnType<typeof engine.simulate>>;
-    try {
-      result = await engine.simulate(inputs.playbook, {
-        settings,
-        params: inputs.params,
-        limits,
-        onProgress: (p) => bar.update(p.fraction * hours),
-      });
-    } catch (e) {
-      bar.done({ clear: true });
-      if (!(e instanceof engine.PlaybookCompileError)) throw e;
-      if (values.json) writeJson(io.stdout, { errors: [{ code: 'compile-error', message: e.message }] });
-      else io.stderr.write(`${colors.stderr.red(e.message)}\n`);
+    const input = { playbook: inputs.playbook, params: inputs.params, settings, limits };
+    const ended = await new Promise<Exclude<SimulationMessage, { type: 'progress' }>>((resolve) => {
+      runSimulationThread(
+        input,
+        (m) => {
+          if (m.type === 'progress') bar.update(m.fraction * hours);
+          else resolve(m);
+        },
+        { keepAlive: true, resourceLimits: { maxOldGenerationSizeMb: heapLimitMb() } },
+      );
+    });
+    bar.done({ clear: true });
+    if (ended.type === 'failed') {
+      if (ended.code !== 'compile-error') throw new Error(ended.error);
+      if (values.json) writeJson(io.stdout, { errors: [{ code: 'compile-error', message: ended.error }] });
+      else io.stderr.write(`${colors.stderr.red(ended.error)}\n`);
       return EXIT.failure;
     }
-    bar.done({ clear: true });
+    const result = ended;
     if (values.json) writeJson(io.stdout, result.report);
     else
       io.stdout.write(

@@ -55,6 +55,12 @@ export class MemoryStore implements Store, ImmediateMembers {
   private sharedRecords(tenant: string, namespace: string): Map<string, unknown> | undefined {
     return this.shared.get(tenant)?.get(namespace);
   }
+
+  /** Forgets a shared record: for a subclass that can prove nothing will read it again. */
+  protected dropShared(tenant: string, namespace: string, key: string): void {
+    this.sharedRecords(tenant, namespace)?.delete(key);
+  }
+
   private readonly published = new Map<string, PublishedVersion[]>();
   readonly finished = new Map<string, JourneyInstance[]>();
 

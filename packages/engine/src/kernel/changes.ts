@@ -1,4 +1,4 @@
-import { appended, type MemberState, ownRecord } from '../model/member.js';
+import { appendedShared, type MemberState, ownRecord, withEntry, withoutEntry } from '../model/member.js';
 
 /**
  * A change to a member, as steps and mechanics express it. Everything that changes a profile goes
@@ -33,21 +33,20 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
   switch (c.op) {
     case 'set':
       if (p.attributes[c.key] === c.value) return false;
-      p.attributes = ownRecord(p.attributes);
-      p.attributes[c.key] = c.value;
+      p.attributes = withEntry(p.attributes, c.key, c.value);
       return true;
     case 'tag': {
       let changed = false;
       for (const t of c.add ?? []) {
         if (!p.tags.includes(t)) {
-          p.tags = appended(p.tags, t);
+          p.tags = appendedShared(p.tags, t);
           changed = true;
         }
       }
       for (const t of c.remove ?? []) {
         const i = p.tags.indexOf(t);
         if (i >= 0) {
-          p.tags.splice(i, 1);
+          p.tags = p.tags.filter((x) => x !== t);
           changed = true;
         }
       }
@@ -55,7 +54,7 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
     }
     case 'badge':
       if (p.badges.includes(c.add)) return false;
-      p.badges = appended(p.badges, c.add);
+      p.badges = appendedShared(p.badges, c.add);
       return true;
     case 'points':
       if (!Number.isFinite(c.delta) || c.delta === 0) return false;
@@ -68,8 +67,7 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
       return true;
     case 'streak':
       if (p.streaks[c.name] === c.value) return false;
-      p.streaks = ownRecord(p.streaks);
-      p.streaks[c.name] = c.value;
+      p.streaks = withEntry(p.streaks, c.name, c.value);
       return true;
     case 'count':
       if (c.delta === 0) return false;
@@ -83,12 +81,11 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
     case 'group':
       if (c.group === null) {
         if (!(c.pool in p.groups)) return false;
-        delete p.groups[c.pool];
+        p.groups = withoutEntry(p.groups, c.pool);
         return true;
       }
       if (p.groups[c.pool] === c.group) return false;
-      p.groups = ownRecord(p.groups);
-      p.groups[c.pool] = c.group;
+      p.groups = withEntry(p.groups, c.pool, c.group);
       return true;
     case 'profile':
       if (p[c.field] === c.value) return false;
@@ -105,7 +102,7 @@ export function applyChange(state: MemberState, c: MemberChange, owner: string |
       return true;
     case 'goal':
       if (p.goals.includes(c.goal)) return false;
-      p.goals = appended(p.goals, c.goal);
+      p.goals = appendedShared(p.goals, c.goal);
       return true;
     case 'order': {
       const o = state.orders[c.order];

@@ -1,7 +1,7 @@
 import { isTruthy } from '@kith/playbook/browser';
 import type { CompiledStage, CompiledTier } from '../compile/types.js';
 import { EVENTS } from '../model/event.js';
-import { appended } from '../model/member.js';
+import { appendedShared } from '../model/member.js';
 import { startInstance } from './lifecycle.js';
 import { mechanicsAllowStage } from './mechanics-bridge.js';
 import type { Run } from './run.js';
@@ -19,7 +19,7 @@ function reachStage(run: Run, stage: CompiledStage, from: string | null): void {
   run.profile.stage = stage.id;
   run.dirty = true;
   if (!run.state.stagesReached.includes(stage.id)) {
-    run.state.stagesReached = appended(run.state.stagesReached, stage.id);
+    run.state.stagesReached = appendedShared(run.state.stagesReached, stage.id);
   }
   run.emit(EVENTS.stageReached, { stage: stage.id, from });
   for (const j of run.kernel.current.triggers.byStage.get(stage.id) ?? []) startInstance(run, j, null, '');

@@ -1,7 +1,7 @@
 import { isTruthy } from '@kith/playbook/browser';
 import type { CompiledPlaybook } from '../compile/types.js';
 import { isLive } from '../model/instance.js';
-import { ownRecord } from '../model/member.js';
+import { withEntry, withoutEntry } from '../model/member.js';
 import { evaluateTier, promoteStage } from './ladder.js';
 import { startInstance } from './lifecycle.js';
 import type { Run } from './run.js';
@@ -35,8 +35,7 @@ function markKeys(pb: CompiledPlaybook): MarkKeys {
 }
 
 function mark(run: Run, key: string, value: string): void {
-  run.state.marks = ownRecord(run.state.marks);
-  run.state.marks[key] = value;
+  run.state.marks = withEntry(run.state.marks, key, value);
 }
 
 /** After the member changed: tiers, stages, exit conditions, segment and threshold triggers. */
@@ -57,25 +56,24 @@ export function reevaluate(run: Run): void {
     exitByCondition(run, inst, journey);
     run.leave();
   }
-  const marks = run.state.marks;
   const keys = markKeys(pb);
   for (let n = 0; n < pb.triggers.segments.length; n++) {
     const j = pb.triggers.segments[n]!;
     if (j.trigger.kind !== 'segment') continue;
     const key = keys.segments[n]!;
     const holds = isTruthy(j.trigger.segment(run.scope));
-    if (holds && marks[key] === undefined) {
+    if (holds && run.state.marks[key] === undefined) {
       mark(run, key, '1');
       startInstance(run, j, null, '');
-    } else if (!holds && marks[key] !== undefined) {
-      delete marks[key];
+    } else if (!holds && run.state.marks[key] !== undefined) {
+      run.state.marks = withoutEntry(run.state.marks, key);
     }
   }
   for (let n = 0; n < pb.triggers.thresholds.length; n++) {
     const j = pb.triggers.thresholds[n]!;
     if (j.trigger.kind !== 'threshold') continue;
     const key = keys.thresholds[n]!;
-    if (marks[key] !== undefined) continue;
+    if (run.state.marks[key] !== undefined) continue;
     const v = j.trigger.value(run.scope);
     if (typeof v === 'number' && v >= j.trigger.atLeast) {
       mark(run, key, '1');
@@ -87,9 +85,9 @@ export function reevaluate(run: Run): void {
     const markKey = keys.introductions[n]!.mark;
     // a member who left is taken out of the index (and put back if it returns)
     const key = run.state.leftAt === null ? (introductionKey(by, run.profile.attributes) ?? '') : '';
-    const old = marks[markKey] ?? '';
+    const old = run.state.marks[markKey] ?? '';
     if (key === old) continue;
-    if (key === '') delete marks[markKey];
+    if (key === '') run.state.marks = withoutEntry(run.state.marks, markKey);
     else mark(run, markKey, key);
     run.request(INTRODUCE_INDEX, { by: keys.introductions[n]!.by, from: old, to: key }, null);
   }

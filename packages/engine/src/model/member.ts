@@ -149,9 +149,17 @@ function emptyRecord<T>(): Record<string, T> {
   return EMPTY_RECORD as Record<string, T>;
 }
 
+/**
+ * Where fresh lists are copied from, never written. A `[]` literal here would be one allocation
+ * site for every list ownList makes, and V8 gives a site's later arrays the most general element
+ * kind it has seen: once one list held objects (an inbox), every list of numbers (a send log)
+ * would keep each number boxed, 24 bytes instead of 8. A copy starts with no such history.
+ */
+const SEED: never[] = [];
+
 /** The list itself, or a fresh one in place of the shared empty: assign it back before writing. */
 export function ownList<T>(list: T[]): T[] {
-  return list === (EMPTY_LIST as unknown) ? [] : list;
+  return list === (EMPTY_LIST as unknown) ? SEED.slice() : list;
 }
 
 /**
@@ -166,6 +174,81 @@ export function appended<T>(list: readonly T[], item: T): T[] {
   for (let i = 0; i < n; i++) out[i] = list[i]!;
   out[n] = item;
   return out;
+}
+
+/**
+ * Lists and small records that many members hold alike — the stages reached, goals, a group
+ * placement, a streak, an attribute tuple, marks — can be shared: one frozen copy for everyone
+ * with the same content instead of one each (50 to 100 bytes per member and value, a million
+ * times over). Such values are only ever replaced, never written in place: these return the new
+ * value to assign back, and a write in place throws instead of changing other members. Each
+ * cache is bounded (cleared when full), which only costs sharing.
+ */
+const sharedLists = new Map<string, readonly string[]>();
+const sharedRecords = new Map<string, Readonly<Record<string, unknown>>>();
+const MAX_SHARED = 10_000;
+
+/** `appended`, for a list of strings only ever replaced: the result is shared and frozen. */
+export function appendedShared(list: readonly string[], item: string): string[] {
+  let key = '';
+  // lengths first: no two different lists can have the same key, whatever their strings hold
+  for (const s of list) key += `${s.length}:${s}`;
+  key += `${item.length}:${item}`;
+  let out = sharedLists.get(key);
+  if (out === undefined) {
+    if (sharedLists.size >= MAX_SHARED) sharedLists.clear();
+    out = Object.freeze(appended(list, item));
+    sharedLists.set(key, out);
+  }
+  return out as string[];
+}
+
+/** A primitive's part of a record's sharing key; null for a value that is not shared. */
+function valueKey(v: unknown): string | null {
+  if (v === null) return 'z';
+  switch (typeof v) {
+    case 'string':
+      return `s${v.length}:${v}`;
+    case 'number':
+      // -0 prints as 0: a record holding it is not shared with one holding 0
+      return Object.is(v, -0) ? null : `n${v};`;
+    case 'boolean':
+      return v ? 't' : 'f';
+    default:
+      return null;
+  }
+}
+
+function shared<T>(next: Record<string, T>): Record<string, T> {
+  let key = '';
+  for (const k in next) {
+    const v = valueKey(next[k]);
+    if (v === null) return next;
+    key += `${k.length}:${k}${v}`;
+  }
+  const found = sharedRecords.get(key);
+  if (found !== undefined) return found as Record<string, T>;
+  if (sharedRecords.size >= MAX_SHARED) sharedRecords.clear();
+  sharedRecords.set(key, Object.freeze(next));
+  return next;
+}
+
+/**
+ * A copy of a record with `key` set to `value` (in place if already there, else last, as an
+ * assignment would): shared and frozen when every value is a string, number, boolean or null.
+ */
+export function withEntry<T>(record: Readonly<Record<string, T>>, key: string, value: T): Record<string, T> {
+  const next: Record<string, T> = {};
+  for (const k in record) next[k] = record[k]!;
+  next[key] = value;
+  return shared(next);
+}
+
+/** A copy of a record without `key` (as `delete` leaves it), shared like `withEntry`'s. */
+export function withoutEntry<T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> {
+  const next: Record<string, T> = {};
+  for (const k in record) if (k !== key) next[k] = record[k]!;
+  return shared(next);
 }
 
 /** The record itself, or a fresh one in place of the shared empty: assign it back before writing. */

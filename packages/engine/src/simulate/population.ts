@@ -2,6 +2,7 @@ import { MemoryStore } from '../adapters/memory-store.js';
 import type { Effect } from '../model/effect.js';
 import { type MemberState, newMemberState } from '../model/member.js';
 import type { CommitResult, MemberCommit } from '../ports/store.js';
+import { answerKeys, INTRODUCTION_ANSWERS } from '../runtime/services/introductions.js';
 
 /**
  * The synthetic members: their engine state in one array, indexed by arrival order. Ids are `m`
@@ -40,7 +41,8 @@ export type EffectSink = (effects: readonly Effect[]) => void;
  * ledger) in the in-memory store it extends. Effects do not wait in an outbox: each commit hands
  * them straight to the simulated providers, which deliver them at their time. Consumed event ids
  * are not remembered: every id the simulator makes is unique, and a million members' worth of
- * ids is memory the run cannot spare.
+ * ids is memory the run cannot spare. For the same reason a finished run's introduction answers
+ * go with its commit: they are kept only for a retry of that run, and it can come no more.
  */
 export class SimulationStore extends MemoryStore {
   private readonly strangers = new Map<string, MemberState>();
@@ -73,6 +75,10 @@ export class SimulationStore extends MemoryStore {
     // an id the simulator did not make (a playbook naming a member outright) is kept aside
     if (current === undefined) this.strangers.set(c.state.id, c.state);
     if (c.effects.length > 0) this.sink(c.effects);
+    for (const run of c.finished) {
+      if (run.log.length === 0) continue;
+      for (const key of answerKeys(run)) this.dropShared(c.tenant, INTRODUCTION_ANSWERS, key);
+    }
     return 'ok';
   }
 

@@ -45,6 +45,41 @@ export function newSales(offer: string): OfferSales {
   return { offer, sold: {}, rounds: [] };
 }
 
+/**
+ * Units held per sales record, counted once and then kept up to date by the functions below (the
+ * only writers of `sold`): an offer with stock holds thousands of orders, and counting them for
+ * every payment made each payment cost as much as the stock. A cache only, so it is not stored.
+ */
+const heldCounts = new WeakMap<OfferSales, number>();
+
+function held(s: OfferSales): number {
+  let n = heldCounts.get(s);
+  if (n === undefined) {
+    n = Object.keys(s.sold).length;
+    heldCounts.set(s, n);
+  }
+  return n;
+}
+
+function release(s: OfferSales, order: string): void {
+  if (!(order in s.sold)) return;
+  delete s.sold[order];
+  const n = heldCounts.get(s);
+  if (n !== undefined) heldCounts.set(s, n - 1);
+}
+
+function hold(s: OfferSales, order: string, now: number): void {
+  const n = held(s);
+  s.sold[order] = now;
+  heldCounts.set(s, n + 1);
+}
+
+/** A round by its id (`offer#n` is the n-th round), without walking the rounds. */
+export function roundById(s: OfferSales, id: string): CampaignRound | undefined {
+  const r = s.rounds[Number(id.slice(id.lastIndexOf('#') + 1)) - 1];
+  return r?.id === id ? r : s.rounds.find((x) => x.id === id);
+}
+
 function takesOrders(r: CampaignRound, now: number): boolean {
   return (
     r.status !== 'failed' && now < r.deadline && (r.maxOrders === null || r.participants.length < r.maxOrders)
@@ -62,7 +97,7 @@ export function settleDue(s: OfferSales, now: number, token: string): CampaignRo
     r.status = 'failed';
     r.settledAt = r.deadline;
     r.settledBy = token;
-    for (const p of r.participants) delete s.sold[p.order];
+    for (const p of r.participants) release(s, p.order);
     out.push(r);
   }
   return out;
@@ -120,7 +155,7 @@ export function admit(
   now: number,
   token: string,
 ): Admission {
-  const round = order.campaign === null ? null : (s.rounds.find((r) => r.id === order.campaign) ?? null);
+  const round = order.campaign === null ? null : (roundById(s, order.campaign) ?? null);
   if (order.id in s.sold) {
     if (round === null) return { result: 'confirmed', round: null };
     if (round.status !== 'succeeded') return { result: 'joined', round };
@@ -133,9 +168,9 @@ export function admit(
     if (round.maxOrders !== null && round.participants.length >= round.maxOrders)
       return { result: 'refused', reason: 'campaign-full', round };
   }
-  if (limits.stock !== null && Object.keys(s.sold).length >= limits.stock)
+  if (limits.stock !== null && held(s) >= limits.stock)
     return { result: 'refused', reason: 'sold-out', round };
-  s.sold[order.id] = now;
+  hold(s, order.id, now);
   if (round === null) return { result: 'confirmed', round: null };
   round.participants.push({ order: order.id, member: order.member, at: now });
   if (round.status === 'succeeded') return { result: 'confirmed', round };
@@ -148,7 +183,7 @@ export function admit(
 
 /** A fully refunded order gives its unit back, and leaves a round that is still open. */
 export function withdraw(s: OfferSales, order: string): void {
-  delete s.sold[order];
+  release(s, order);
   for (const r of s.rounds) {
     if (r.status !== 'open') continue;
     const i = r.participants.findIndex((p) => p.order === order);

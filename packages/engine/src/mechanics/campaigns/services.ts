@@ -1,6 +1,6 @@
 import { MoneyContext } from '../ledger/context.js';
 import type { ServiceHandler } from '../types.js';
-import { settleDue } from './sales.js';
+import { roundById, settleDue } from './sales.js';
 import { carryOut } from './settle.js';
 import { readSales, updateSales } from './store.js';
 
@@ -18,9 +18,8 @@ const settle: ServiceHandler = async (req, env) => {
     settleDue(s, ctx.now, ctx.token).map((r) => structuredClone(r)),
   );
   for (const r of failed) await carryOut(ctx, r);
-  const named = (await readSales(env.store, ctx.tenant, offer))?.rounds.find(
-    (r) => r.id === req.input.campaign,
-  );
+  const sales = await readSales(env.store, ctx.tenant, offer);
+  const named = sales === undefined ? undefined : roundById(sales, String(req.input.campaign));
   if (named !== undefined && !failed.some((r) => r.id === named.id))
     await carryOut(ctx, structuredClone(named));
   await ctx.flush();

@@ -1,4 +1,4 @@
-import { ownList } from '../../model/member.js';
+import { emptyList, ownList } from '../../model/member.js';
 import { campaignsPlan } from '../campaigns/plan.js';
 import { admit, assignRound, type CampaignRound, settleDue, withdraw } from '../campaigns/sales.js';
 import { CAMPAIGN_EVENTS, carryOut } from '../campaigns/settle.js';
@@ -117,7 +117,8 @@ async function createOrder(
         currency: f.currency,
         target,
         campaign: where.campaign,
-        referrers: chain.map((c) => c.id),
+        // most buyers have no referrer: their orders share the frozen empty list
+        referrers: chain.length === 0 ? emptyList() : chain.map((c) => c.id),
         at: f.at,
       }),
   );

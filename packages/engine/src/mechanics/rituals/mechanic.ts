@@ -52,6 +52,46 @@ function ritualScope(r: RitualPlan, occurrence: number, at: number): Record<stri
   return { id: r.id, name: r.name, occurrence, at };
 }
 
+/**
+ * Standings, and whole states, are interned: most members of a ritual stand alike (the same open
+ * window, last check-in and streak), so they share one frozen object of each instead of keeping
+ * two (about a hundred bytes a member, a million times over). Each is frozen: a writer copies
+ * (`Standings.set` does), and a write in place would throw rather than change other members.
+ * Bounded: cleared when full, which only costs sharing.
+ */
+const standings = new Map<string, RitualStanding>();
+/** An interned standing's key, for building the key of a state made of interned standings. */
+const standingKeys = new WeakMap<RitualStanding, string>();
+const states = new Map<string, State>();
+const MAX_SHARED = 10_000;
+
+function sharedStanding(s: RitualStanding): RitualStanding {
+  const o = s.open;
+  const key = `${o === null ? '' : `${o.n},${o.at},${o.until}`}|${s.last}|${s.streak}|${s.rewarded.join(',')}`;
+  const found = standings.get(key);
+  if (found !== undefined) return found;
+  if (standings.size >= MAX_SHARED) standings.clear();
+  Object.freeze(s.rewarded);
+  Object.freeze(s);
+  standings.set(key, s);
+  standingKeys.set(s, key);
+  return s;
+}
+
+function sharedState(next: Record<string, RitualStanding>): State {
+  let key = '';
+  for (const id in next) {
+    const s = sharedStanding(next[id]!);
+    next[id] = s;
+    key += `${id}\u0000${standingKeys.get(s)}\u0000`;
+  }
+  const found = states.get(key);
+  if (found !== undefined) return found;
+  if (states.size >= MAX_SHARED) states.clear();
+  states.set(key, Object.freeze(next));
+  return next;
+}
+
 /** What one input does to the member's standings: collected, then returned as one output. */
 class Standings {
   readonly changes: MemberChange[] = [];
@@ -74,7 +114,7 @@ class Standings {
   output(): MechanicOutput | undefined {
     if (this.next === null) return undefined;
     return {
-      changes: [{ op: 'state', value: this.next }, ...this.changes],
+      changes: [{ op: 'state', value: sharedState(this.next) }, ...this.changes],
       events: this.events,
       effects: this.effects,
     };

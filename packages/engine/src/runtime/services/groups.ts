@@ -37,6 +37,18 @@ function init(existing: readonly string[]): PoolState {
 
 type Shard = 'fill' | 'balance' | 'by-attribute';
 
+/**
+ * A pool's group by id without walking the pool: a group the engine opened is `pool-n`, the n-th
+ * listed (a pool of a million members has thousands); groups that existed before keep their ids.
+ */
+function groupById(pool: PoolState, poolId: string, id: string): GroupSlot | undefined {
+  if (id.startsWith(`${poolId}-`)) {
+    const g = pool.groups[Number(id.slice(poolId.length + 1)) - 1];
+    if (g?.id === id) return g;
+  }
+  return pool.groups.find((x) => x.id === id);
+}
+
 /** The group a new member goes to, or undefined when every candidate is full. */
 function choose(
   pool: PoolState,
@@ -112,7 +124,7 @@ export const releaseGroup: ServiceHandler = async (req, env) => {
     const groupId = cur.members[req.member];
     if (groupId === undefined) return cur;
     delete cur.members[req.member];
-    const g = cur.groups.find((x) => x.id === groupId);
+    const g = groupById(cur, poolId, groupId);
     if (g === undefined) return cur;
     g.size = Math.max(0, g.size - 1);
     const next = cur.waitlist.shift();
@@ -134,7 +146,7 @@ export const groupOpened: ServiceHandler = async (req, env) => {
   const poolId = String(req.input.pool);
   await env.store.updateShared<PoolState>(req.tenant, POOLS_NAMESPACE, poolId, (cur) => {
     const pool = cur ?? init([]);
-    const g = pool.groups.find((x) => x.id === req.input.group);
+    const g = groupById(pool, poolId, String(req.input.group));
     if (g !== undefined) {
       g.status = 'open';
       g.external = typeof req.input.external === 'string' ? req.input.external : g.external;

@@ -13,7 +13,8 @@ export interface SimulationJobInput {
 export type SimulationMessage =
   | { type: 'progress'; fraction: number; members: number }
   | { type: 'done'; report: SimulationReport; members: number }
-  | { type: 'failed'; error: string };
+  /** `compile-error`: the playbook could not be compiled (what `PlaybookCompileError` says). */
+  | { type: 'failed'; error: string; code?: 'compile-error' };
 
 /** Runs one simulation somewhere (a worker thread in the server) and reports to `on`; returns a stop function. */
 export type SimulationRunner = (input: SimulationJobInput, on: (m: SimulationMessage) => void) => () => void;

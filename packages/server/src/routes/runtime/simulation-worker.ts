@@ -4,7 +4,7 @@
  * `SimulationMessage`s.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { simulate } from '@kith/engine';
+import { PlaybookCompileError, simulate } from '@kith/engine';
 import type { SimulationJobInput, SimulationMessage } from './simulation-types.js';
 
 const PROGRESS_MS = 200;
@@ -25,5 +25,10 @@ simulate(input.playbook, {
   },
 }).then(
   (r) => post({ type: 'done', report: r.report, members: r.members }),
-  (e: unknown) => post({ type: 'failed', error: e instanceof Error ? e.message : String(e) }),
+  (e: unknown) =>
+    post(
+      e instanceof PlaybookCompileError
+        ? { type: 'failed', error: e.message, code: 'compile-error' }
+        : { type: 'failed', error: e instanceof Error ? e.message : String(e) },
+    ),
 );
