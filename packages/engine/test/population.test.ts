@@ -3,7 +3,8 @@ import type { JourneyInstance } from '../src/model/instance.js';
 import { answerKeys, INTRODUCTION_ANSWERS } from '../src/runtime/services/introductions.js';
 import { Population, SimulationStore } from '../src/simulate/population.js';
 
-function run(id: string, steps: string[]): JourneyInstance {
+/** A finished run that ran these steps; an `introduce` step logs the peers it was given. */
+function run(id: string, steps: { step: string; output: unknown }[]): JourneyInstance {
   return {
     id,
     journey: 'first-week',
@@ -13,7 +14,7 @@ function run(id: string, steps: string[]): JourneyInstance {
     status: 'completed',
     pc: steps.length,
     wait: null,
-    log: steps.map((step) => ({ step, at: 0, output: null })),
+    log: steps.map(({ step, output }) => ({ step, at: 0, output })),
     event: null,
     startedAt: 0,
     updatedAt: 0,
@@ -28,8 +29,12 @@ describe('simulation store', () => {
     const population = new Population('t');
     const store = new SimulationStore(population, () => {});
     const m = population.states[population.add()]!;
-    const done = run(`${m.id}:first-week:1`, ['hello', 'intro']);
-    expect(answerKeys(done)).toEqual([`${done.id}@hello`, `${done.id}@intro`]);
+    const done = run(`${m.id}:first-week:1`, [
+      { step: 'hello', output: { messageId: 'x' } },
+      { step: 'intro', output: { peers: ['m7'] } },
+    ]);
+    // only the introduce step asked the service
+    expect(answerKeys(done)).toEqual([`${done.id}@intro`]);
     const answer = (key: string) => store.readShared<unknown[]>('t', INTRODUCTION_ANSWERS, key);
     await store.updateShared('t', INTRODUCTION_ANSWERS, `${done.id}@intro`, () => ['peer']);
     await store.updateShared('t', INTRODUCTION_ANSWERS, `${m.id}:first-week:2@intro`, () => ['other']);

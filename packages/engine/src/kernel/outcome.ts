@@ -84,7 +84,19 @@ export function addTo<K extends keyof Outcome>(out: Outcome, key: K, item: Outco
 
 /** Appends everything `more` holds to `into`, list by list. */
 export function mergeOutcome(into: Outcome, more: Outcome): void {
-  for (const key of OUTCOME_KEYS) for (const x of more[key]) addTo(into, key, x);
+  for (let k = 0; k < OUTCOME_KEYS.length; k++) appendAll(into, OUTCOME_KEYS[k]!, more);
+}
+
+/**
+ * Index loops, not `for…of`: the lists are of two kinds (the frozen empty and fresh ones), and
+ * their iterators allocated on every reply merged.
+ */
+function appendAll<K extends keyof Outcome>(into: Outcome, key: K, more: Outcome): void {
+  const items = more[key];
+  if (items.length === 0) return;
+  const list = ownList<Outcome[K][number]>(into[key]);
+  for (let i = 0; i < items.length; i++) list.push(items[i]!);
+  into[key] = list as Outcome[K];
 }
 
 const OUTCOME_KEYS = [

@@ -95,6 +95,9 @@ interface FanOut {
 /** How often `load` asks the Store for versions published by other processes. */
 const LOAD_REFRESH_MS = 2000;
 
+/** What `tickNow` reports of the outbox when it dispatched nothing: one frozen report for every tick. */
+const NOTHING_DISPATCHED = Object.freeze({ delivered: 0, failed: 0, dead: 0, deferred: 0, skipped: 0 });
+
 /** Commit retries on a compare-and-set conflict before giving up (another worker keeps winning). */
 const MAX_CONFLICTS = 16;
 
@@ -494,7 +497,7 @@ export class Runtime {
         }
         if (out.cancels.length > 0) await this.scheduler.cancel(tenant, out.cancels);
         if (out.timers.length > 0) await this.scheduler.schedule(out.timers);
-        if (out.forward.length > 0) for (const e of out.forward) this.forwarded.push(e);
+        for (let i = 0; i < out.forward.length; i++) this.forwarded.push(out.forward[i]!);
         this.observer?.(tenant, member, out);
         return 'processed';
       }
@@ -627,7 +630,7 @@ export class Runtime {
     if (result === 'conflict') return this.process(tenant, member, input, eventId, now);
     if (out.cancels.length > 0) im.timers.cancelNow(tenant, out.cancels);
     if (out.timers.length > 0) im.timers.scheduleNow(out.timers);
-    if (out.forward.length > 0) for (const e of out.forward) this.forwarded.push(e);
+    for (let i = 0; i < out.forward.length; i++) this.forwarded.push(out.forward[i]!);
     this.observer?.(tenant, member, out);
     return 'processed';
   }
@@ -765,7 +768,7 @@ export class Runtime {
     }
     const next = im.members.nextEffectAtNow();
     if (next !== undefined && next <= now) return this.tickRest(undefined, [], 0, timers);
-    return { timers, effects: { delivered: 0, failed: 0, dead: 0, deferred: 0, skipped: 0 } };
+    return { timers, effects: NOTHING_DISPATCHED };
   }
 
   /** The rest of `tickNow` once something must be awaited: the batch's remaining timers, then `tick`. */

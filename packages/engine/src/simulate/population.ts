@@ -75,9 +75,12 @@ export class SimulationStore extends MemoryStore {
     // an id the simulator did not make (a playbook naming a member outright) is kept aside
     if (current === undefined) this.strangers.set(c.state.id, c.state);
     if (c.effects.length > 0) this.sink(c.effects);
-    for (const run of c.finished) {
+    // index loops: `finished` is often the frozen empty list (see FunnelTally.observe)
+    for (let i = 0; i < c.finished.length; i++) {
+      const run = c.finished[i]!;
       if (run.log.length === 0) continue;
-      for (const key of answerKeys(run)) this.dropShared(c.tenant, INTRODUCTION_ANSWERS, key);
+      const keys = answerKeys(run);
+      for (let k = 0; k < keys.length; k++) this.dropShared(c.tenant, INTRODUCTION_ANSWERS, keys[k]!);
     }
     return 'ok';
   }

@@ -19,6 +19,8 @@ const OBJECT = 1;
 export class SimulationScheduler implements Scheduler, ImmediateTimers {
   private readonly agenda = new Agenda();
   private readonly keyed = new Map<string, Timer>();
+  /** Members rebuilt at the instant being taken (one set for every call: this runs per tick). */
+  private readonly seen = new Set<number>();
 
   constructor(private readonly population: Population) {}
 
@@ -60,7 +62,8 @@ export class SimulationScheduler implements Scheduler, ImmediateTimers {
   takeDueNow(now: number, limit: number): Timer[] {
     const out: Timer[] = [];
     // one member may have several entries for one instant (they come out together): rebuild once
-    const seen = new Set<number>();
+    const seen = this.seen;
+    seen.clear();
     let lastAt = Number.NaN;
     const c = this.agenda.current;
     while (out.length < limit && this.agenda.nextAt() <= now && this.agenda.pop()) {

@@ -21,6 +21,16 @@ export function timerKey(tenant: string, token: string): string {
   return `${tenant}/${token}`;
 }
 
+/** Whether `key` is `timerKey(tenant, token)`, without building it. */
+export function isTimerKey(key: string, tenant: string, token: string): boolean {
+  return (
+    key.length === tenant.length + 1 + token.length &&
+    key.charCodeAt(tenant.length) === 47 /* / */ &&
+    key.startsWith(tenant) &&
+    key.endsWith(token)
+  );
+}
+
 function deadline(step: CompiledStepOf<'wait'>, run: Run, since: number): number {
   switch (step.mode) {
     case 'for':

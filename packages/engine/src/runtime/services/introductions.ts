@@ -224,15 +224,22 @@ export const pickPeers: ServiceHandler = async (req, env) => {
 };
 
 /**
- * The answer keys a finished run may have left: one per step it ran (only its `introduce` steps
- * have one). A token is asked again only by a retried input of a run still going — a run replays
- * a logged step instead of asking again — so once a run's end is committed, nothing reads its
- * answers again; a store that sees that commit may drop them.
+ * The answer keys a finished run may have left: one per `introduce` step it ran. A token is asked
+ * again only by a retried input of a run still going — a run replays a logged step instead of
+ * asking again — so once a run's end is committed, nothing reads its answers again; a store that
+ * sees that commit may drop them.
  */
 export function answerKeys(run: JourneyInstance): string[] {
   const keys: string[] = [];
-  for (const r of run.log) keys.push(waitToken(run.id, r.step));
+  // only an `introduce` step asks, and it logs `{ peers }`: other steps need no key built
+  for (const r of run.log) if (isIntroduction(r.output)) keys.push(waitToken(run.id, r.step));
   return keys;
+}
+
+function isIntroduction(output: unknown): boolean {
+  return (
+    typeof output === 'object' && output !== null && Array.isArray((output as { peers?: unknown }).peers)
+  );
 }
 
 export const INTRODUCTION_SERVICES: Readonly<Record<string, ServiceHandler>> = {
