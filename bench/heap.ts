@@ -4,23 +4,15 @@
 // report shown byte-identical (or not).
 //   pnpm --filter @kith/bench heap [--members 50000] [--days 30] [--seed 42] [--template mother-baby] [--engine dir] [--snapshot file]
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
-import { type ResolvedPlaybook, validatePlaybookFile, validateSimulationText } from '@kith/playbook';
 import { benchArgs } from './args.js';
+import { type Engine, loadEngine, loadTemplate, simulationOptions } from './template.js';
 
 const { values } = parseArgs({
   args: benchArgs(),
   options: {
-    members: { type: 'string', default: '50000' },
-    days: { type: 'string', default: '30' },
-    seed: { type: 'string', default: '42' },
-    template: { type: 'string', default: 'mother-baby' },
-    // another build of the engine (a package directory with dist/), as bench/simulate's --engine
-    engine: { type: 'string' },
+    ...simulationOptions('50000'),
     // a V8 heap snapshot of this build at the last instant, for a closer look (Chrome DevTools)
     snapshot: { type: 'string' },
   },
@@ -28,8 +20,6 @@ const { values } = parseArgs({
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error('run with node --expose-gc (the pnpm script does)');
-
-type Engine = typeof import('@kith/engine');
 
 interface Measured {
   members: number;
@@ -39,28 +29,17 @@ interface Measured {
   digest: string;
 }
 
-const dir = join(import.meta.dirname, '..', 'playbooks', values.template);
-const validated = await validatePlaybookFile(join(dir, 'playbook.yaml'));
-if (validated.playbook === undefined) throw new Error(`the ${values.template} template should be valid`);
-const playbook: ResolvedPlaybook = validated.playbook;
-const profileFile = join(dir, 'simulation.yaml');
-const profile = existsSync(profileFile)
-  ? validateSimulationText(readFileSync(profileFile, 'utf8'), profileFile).value
-  : undefined;
+const template = await loadTemplate(values.template);
 
 async function measure(engine: Engine, snapshot: string | undefined): Promise<Measured> {
-  const settings = engine.resolveSettings(
-    profile,
-    { members: Number(values.members), days: Number(values.days), seed: Number(values.seed) },
-    playbook,
-  );
+  const settings = template.settings(engine, values);
   gc!();
   const before = process.memoryUsage().heapUsed;
   let live = 0;
   const cpu0 = process.cpuUsage();
-  const r = await engine.simulate(playbook, {
+  const r = await engine.simulate(template.playbook, {
     settings,
-    params: validated.params,
+    params: template.params,
     // the last instant: every member still held, the report not built yet
     onProgress: ({ fraction }) => {
       if (fraction !== 1) return;
@@ -86,15 +65,14 @@ const line = (label: string, m: Measured) =>
       `${fmt(m.liveBytes / 2 ** 20).padStart(6)} MiB  ${m.cpuSeconds.toFixed(1).padStart(6)} s CPU  report ${m.digest}`,
   );
 
-const here = await measure(await import('@kith/engine'), values.snapshot);
+const here = await measure(await loadEngine(), values.snapshot);
 console.log(
   `template: ${values.template}; ${fmt(Number(values.members))} organic members × ${values.days} days, seed ${values.seed}; ` +
     `${fmt(here.members)} members, ${fmt(here.memberSteps)} member-steps`,
 );
 line('this build', here);
 if (values.engine !== undefined) {
-  const other: Engine = await import(pathToFileURL(join(resolve(values.engine), 'dist', 'index.js')).href);
-  const base = await measure(other, undefined);
+  const base = await measure(await loadEngine(values.engine), undefined);
   line(values.engine, base);
   console.log(
     `ratio            ${(here.liveBytes / here.members / (base.liveBytes / base.members)).toFixed(3)} of the baseline's live heap per member; ` +

@@ -2,54 +2,19 @@
 // virtual time; prints member-steps/s, wall time and peak RSS, against the bare kernel measured in
 // the same run. Runs the built engine (dist), as `kith simulate` does once installed.
 //   pnpm --filter @kith/bench simulate [--members 1000000] [--days 30] [--seed 42] [--template mother-baby] [--engine dir]
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Kernel, MemberState } from '@kith/engine';
-import { type ResolvedPlaybook, validatePlaybookFile, validateSimulationText } from '@kith/playbook';
+import type { ResolvedPlaybook } from '@kith/playbook';
 import { parse } from 'yaml';
 import { benchArgs } from './args.js';
+import { loadEngine, loadTemplate, simulationOptions } from './template.js';
 
-const { values } = parseArgs({
-  args: benchArgs(),
-  options: {
-    members: { type: 'string', default: '1000000' },
-    days: { type: 'string', default: '30' },
-    seed: { type: 'string', default: '42' },
-    template: { type: 'string', default: 'mother-baby' },
-    // another build of the engine (a package directory with dist/), to compare two builds on the
-    // same machine in turns: `cp -r packages/engine/dist /tmp/before/` before a change, then
-    // alternate `--engine /tmp/before` (with a node_modules link to packages/engine's) and none
-    engine: { type: 'string' },
-  },
-});
-const engine: typeof import('@kith/engine') =
-  values.engine === undefined
-    ? await import('@kith/engine')
-    : await import(pathToFileURL(join(resolve(values.engine), 'dist', 'index.js')).href);
-const { advance, compilePlaybook, DEFAULT_KERNEL_OPTIONS, newMemberState, resolveSettings, simulate } =
-  engine;
-
-const dir = join(import.meta.dirname, '..', 'playbooks', values.template);
-const validated = await validatePlaybookFile(join(dir, 'playbook.yaml'));
-if (validated.playbook === undefined) {
-  for (const d of validated.diagnostics.filter((x) => x.severity === 'error'))
-    console.error(`${d.file}:${d.line}:${d.column} ${d.code} ${d.message}`);
-  throw new Error(`the ${values.template} template should be valid`);
-}
-const profileFile = join(dir, 'simulation.yaml');
-let profile: Parameters<typeof resolveSettings>[0];
-if (existsSync(profileFile)) {
-  const loaded = validateSimulationText(readFileSync(profileFile, 'utf8'), profileFile);
-  if (loaded.value === undefined) throw new Error(`${profileFile} should be valid`);
-  profile = loaded.value;
-}
-const settings = resolveSettings(
-  profile,
-  { members: Number(values.members), days: Number(values.days), seed: Number(values.seed) },
-  validated.playbook,
-);
+const { values } = parseArgs({ args: benchArgs(), options: simulationOptions('1000000') });
+const engine = await loadEngine(values.engine);
+const { advance, compilePlaybook, DEFAULT_KERNEL_OPTIONS, newMemberState, simulate } = engine;
+const template = await loadTemplate(values.template);
+const profile = template.profile;
+const settings = template.settings(engine, values);
 
 /** Baseline: the bare kernel on a send / wait 1d / send journey, as packages/engine/scripts/bench-journey. */
 function kernelBaseline(members: number): number {
@@ -108,9 +73,9 @@ const baseline = kernelBaseline(100_000);
 let lastPrint = performance.now();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
-const result = await simulate(validated.playbook, {
+const result = await simulate(template.playbook, {
   settings,
-  params: validated.params,
+  params: template.params,
   onProgress: ({ fraction, members }) => {
     const now = performance.now();
     if (now - lastPrint < 10_000) return;
