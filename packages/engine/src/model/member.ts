@@ -1,3 +1,4 @@
+import { Interner } from '../util/intern.js';
 import type { JourneyInstance } from './instance.js';
 
 /**
@@ -181,12 +182,10 @@ export function appended<T>(list: readonly T[], item: T): T[] {
  * placement, a streak, an attribute tuple, marks — can be shared: one frozen copy for everyone
  * with the same content instead of one each (50 to 100 bytes per member and value, a million
  * times over). Such values are only ever replaced, never written in place: these return the new
- * value to assign back, and a write in place throws instead of changing other members. Each
- * cache is bounded (cleared when full), which only costs sharing.
+ * value to assign back (see `Interner`).
  */
-const sharedLists = new Map<string, readonly string[]>();
-const sharedRecords = new Map<string, Readonly<Record<string, unknown>>>();
-const MAX_SHARED = 10_000;
+const sharedLists = new Interner<readonly string[]>();
+const sharedRecords = new Interner<Readonly<Record<string, unknown>>>();
 
 /** `appended`, for a list of strings only ever replaced: the result is shared and frozen. */
 export function appendedShared(list: readonly string[], item: string): string[] {
@@ -194,13 +193,7 @@ export function appendedShared(list: readonly string[], item: string): string[] 
   // lengths first: no two different lists can have the same key, whatever their strings hold
   for (const s of list) key += `${s.length}:${s}`;
   key += `${item.length}:${item}`;
-  let out = sharedLists.get(key);
-  if (out === undefined) {
-    if (sharedLists.size >= MAX_SHARED) sharedLists.clear();
-    out = Object.freeze(appended(list, item));
-    sharedLists.set(key, out);
-  }
-  return out as string[];
+  return (sharedLists.find(key) ?? sharedLists.keep(key, appended(list, item))) as string[];
 }
 
 /** A primitive's part of a record's sharing key; null for a value that is not shared. */
@@ -226,11 +219,7 @@ function shared<T>(next: Record<string, T>): Record<string, T> {
     if (v === null) return next;
     key += `${k.length}:${k}${v}`;
   }
-  const found = sharedRecords.get(key);
-  if (found !== undefined) return found as Record<string, T>;
-  if (sharedRecords.size >= MAX_SHARED) sharedRecords.clear();
-  sharedRecords.set(key, Object.freeze(next));
-  return next;
+  return (sharedRecords.find(key) ?? sharedRecords.keep(key, next)) as Record<string, T>;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { MemberChange } from '../../kernel/changes.js';
 import type { MessageButton } from '../../model/effect.js';
 import type { EventView } from '../../model/event.js';
 import { nextCronRun } from '../../time/cron.js';
+import { Interner } from '../../util/intern.js';
 import { directMessage, renderOr, templateScope } from '../messages.js';
 import {
   type CommunityOutput,
@@ -55,27 +56,22 @@ function ritualScope(r: RitualPlan, occurrence: number, at: number): Record<stri
 /**
  * Standings, and whole states, are interned: most members of a ritual stand alike (the same open
  * window, last check-in and streak), so they share one frozen object of each instead of keeping
- * two (about a hundred bytes a member, a million times over). Each is frozen: a writer copies
- * (`Standings.set` does), and a write in place would throw rather than change other members.
- * Bounded: cleared when full, which only costs sharing.
+ * two (about a hundred bytes a member, a million times over). A writer copies (`Standings.set`
+ * does): see `Interner`.
  */
-const standings = new Map<string, RitualStanding>();
+const standings = new Interner<RitualStanding>();
 /** An interned standing's key, for building the key of a state made of interned standings. */
 const standingKeys = new WeakMap<RitualStanding, string>();
-const states = new Map<string, State>();
-const MAX_SHARED = 10_000;
+const states = new Interner<State>();
 
 function sharedStanding(s: RitualStanding): RitualStanding {
   const o = s.open;
   const key = `${o === null ? '' : `${o.n},${o.at},${o.until}`}|${s.last}|${s.streak}|${s.rewarded.join(',')}`;
-  const found = standings.get(key);
+  const found = standings.find(key);
   if (found !== undefined) return found;
-  if (standings.size >= MAX_SHARED) standings.clear();
   Object.freeze(s.rewarded);
-  Object.freeze(s);
-  standings.set(key, s);
   standingKeys.set(s, key);
-  return s;
+  return standings.keep(key, s);
 }
 
 function sharedState(next: Record<string, RitualStanding>): State {
@@ -85,11 +81,7 @@ function sharedState(next: Record<string, RitualStanding>): State {
     next[id] = s;
     key += `${id}\u0000${standingKeys.get(s)}\u0000`;
   }
-  const found = states.get(key);
-  if (found !== undefined) return found;
-  if (states.size >= MAX_SHARED) states.clear();
-  states.set(key, Object.freeze(next));
-  return next;
+  return states.find(key) ?? states.keep(key, next);
 }
 
 /** What one input does to the member's standings: collected, then returned as one output. */
