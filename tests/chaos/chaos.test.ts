@@ -236,9 +236,12 @@ it(
     expect(receiver.repeats).toBeLessThanOrEqual(3 * CONCURRENCY + 2 * CONCURRENCY);
     expect(codes.every((c) => c === 0)).toBe(true);
     // The limiter books each second a tenth longer than the provider counts it, which absorbs sends
-    // that leave a busy worker late (without it: 57-59 here). Beyond a tenth of a second late, a
-    // send can still land beside the next second's: a little room for that on a loaded machine.
-    expect(busiest.count).toBeLessThanOrEqual(33);
+    // that leave a busy worker late (without it: 57-59 here; with one bucket per worker instead of
+    // one shared: 60). Beyond a tenth of a second late, a send can still land beside the next
+    // second's: on 2 cores shared by two workers, the receiver, Redis, PostgreSQL and the test,
+    // the busiest second measured 30, 30, 32 and 33 with this test running alone, 37 beside other
+    // test files (it runs alone now, see vitest.config.ts). Room for that, not for a second budget.
+    expect(busiest.count).toBeLessThanOrEqual(36);
   },
   TIMEOUT_MS,
 );
