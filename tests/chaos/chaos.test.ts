@@ -236,12 +236,14 @@ it(
     expect(receiver.repeats).toBeLessThanOrEqual(3 * CONCURRENCY + 2 * CONCURRENCY);
     expect(codes.every((c) => c === 0)).toBe(true);
     // The limiter books each second a tenth longer than the provider counts it, which absorbs sends
-    // that leave a busy worker late (without it: 57-59 here; with one bucket per worker instead of
-    // one shared: 60). Beyond a tenth of a second late, a send can still land beside the next
-    // second's: on 2 cores shared by two workers, the receiver, Redis, PostgreSQL and the test,
-    // the busiest second measured 30, 30, 32 and 33 with this test running alone, 37 beside other
-    // test files (it runs alone now, see vitest.config.ts). Room for that, not for a second budget.
-    expect(busiest.count).toBeLessThanOrEqual(36);
+    // that leave a busy worker late (without that margin: 57-59 here). What this test can see is
+    // coarser: the receiver stamps a POST when its own event loop gets to it, and on 2 cores shared
+    // by two workers, the receiver, Redis, PostgreSQL and the test, a stalled receiver stamps a
+    // backlog at once. Its busiest second measured 30, 30, 32, 33 and 36 with this test running
+    // alone, 37 beside other test files. So this checks that the limit is held across workers and
+    // kills (not a second budget on top), with room for that stamping; the per-second precision is
+    // bench/ratelimit's, on an idle machine (every connection's busiest second at 30).
+    expect(busiest.count).toBeLessThanOrEqual(45);
   },
   TIMEOUT_MS,
 );
